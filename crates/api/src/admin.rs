@@ -1,0 +1,73 @@
+//! sixin's own provisioning API under `/admin/v1` (not part of Bilibili's
+//! documents): users, profiles and login sessions.
+
+use serde::{Deserialize, Serialize};
+
+use crate::account::{OfficialVerify, VipInput};
+
+/// Body of `POST /admin/v1/users`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateUser {
+    /// Assigned by the server when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mid: Option<u64>,
+    pub uname: String,
+    /// Without a password the user can only get sessions through the admin API.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub face: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub official_verify: Option<OfficialVerify>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vip: Option<VipInput>,
+}
+
+/// Body of `PATCH /admin/v1/users/{mid}`: every field optional, absent means unchanged.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PatchUser {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uname: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub face: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub official_verify: Option<OfficialVerify>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vip: Option<VipInput>,
+}
+
+/// `data` of `POST /admin/v1/users`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedUser {
+    pub mid: u64,
+}
+
+/// `data` of `POST /admin/v1/users/{mid}/sessions`: the cookies a client sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginCookies {
+    #[serde(rename = "SESSDATA")]
+    pub sessdata: String,
+    pub bili_jct: String,
+    #[serde(rename = "DedeUserID")]
+    pub dede_user_id: String,
+    /// Unix seconds after which the session is no longer accepted.
+    pub expires: i64,
+}
+
+impl LoginCookies {
+    /// The `Cookie` header value a client sends with these cookies.
+    pub fn cookie_header(&self) -> String {
+        format!(
+            "SESSDATA={}; bili_jct={}; DedeUserID={}",
+            self.sessdata, self.bili_jct, self.dede_user_id
+        )
+    }
+}

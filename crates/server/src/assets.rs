@@ -1,0 +1,77 @@
+//! Files the server hosts itself, so that no default points at Bilibili's
+//! hosts: the default avatar and the WBI key images.
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+use sixin_api::account::WbiImg;
+use sixin_api::Code;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+const NOFACE_PNG: &[u8] = include_bytes!("../assets/noface.png");
+const PIXEL_PNG: &[u8] = include_bytes!("../assets/pixel.png");
+
+/// Path of the default avatar.
+pub const NOFACE_PATH: &str = "/bfs/face/member/noface.png";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route(NOFACE_PATH, get(get_noface))
+        .route("/bfs/wbi/{file}", get(get_wbi_image))
+}
+
+/// The avatar URL to show for a profile's stored `face`.
+pub fn face_url(state: &AppState, face: Option<&str>) -> String {
+    match face {
+        Some(face) => face.to_owned(),
+        None => format!("{}{NOFACE_PATH}", state.public_url),
+    }
+}
+
+/// The two WBI key images. Their file stems are the keys clients mix into
+/// signatures; sixin ignores signatures, but the keys are stable per server
+/// so that clients caching them behave as they do against Bilibili.
+pub fn wbi_img(state: &AppState) -> WbiImg {
+    let key = |label: &[u8]| {
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&state.secrets.server_key).expect("any key length");
+        mac.update(label);
+        hex::encode(&mac.finalize().into_bytes()[..16])
+    };
+    WbiImg {
+        img_url: format!("{}/bfs/wbi/{}.png", state.public_url, key(b"wbi img")),
+        sub_url: format!("{}/bfs/wbi/{}.png", state.public_url, key(b"wbi sub")),
+    }
+}
+
+fn png(bytes: &'static [u8]) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// GET /bfs/face/member/noface.png
+async fn get_noface() -> Response {
+    png(NOFACE_PNG)
+}
+
+/// GET /bfs/wbi/{key}.png
+async fn get_wbi_image(State(state): State<AppState>, Path(file): Path<String>) -> Response {
+    let WbiImg { img_url, sub_url } = wbi_img(&state);
+    if img_url.ends_with(&format!("/{file}")) || sub_url.ends_with(&format!("/{file}")) {
+        png(PIXEL_PNG)
+    } else {
+        ApiError::Code(Code::NotFound).into_response()
+    }
+}
