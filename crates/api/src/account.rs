@@ -77,7 +77,11 @@ impl From<VipInput> for Vip {
             theme_type: 0,
             label: VipPath::default(),
             avatar_subscript: i64::from(active),
-            nickname_color: if active { "#FB7299".into() } else { String::new() },
+            nickname_color: if active {
+                "#FB7299".into()
+            } else {
+                String::new()
+            },
         }
     }
 }

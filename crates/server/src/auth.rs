@@ -34,7 +34,10 @@ impl CurrentUser {
     /// Whether `presented` is this session's `bili_jct`.
     pub fn csrf_matches(&self, state: &AppState, presented: &str) -> bool {
         let expected = csrf_token(&state.secrets.server_key, &self.token);
-        expected.as_bytes().ct_eq(presented.trim().as_bytes()).into()
+        expected
+            .as_bytes()
+            .ct_eq(presented.trim().as_bytes())
+            .into()
     }
 }
 
@@ -227,7 +230,10 @@ mod tests {
     #[test]
     fn cookies_are_found_among_others_and_across_headers() {
         let mut headers = HeaderMap::new();
-        headers.append(header::COOKIE, HeaderValue::from_static("buvid3=x; SESSDATA=abc"));
+        headers.append(
+            header::COOKIE,
+            HeaderValue::from_static("buvid3=x; SESSDATA=abc"),
+        );
         headers.append(header::COOKIE, HeaderValue::from_static("bili_jct=def"));
         assert_eq!(cookie(&headers, "SESSDATA"), Some("abc"));
         assert_eq!(cookie(&headers, "bili_jct"), Some("def"));

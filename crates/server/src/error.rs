@@ -174,10 +174,26 @@ mod tests {
             (Code::ImageInvalid, 21037, "图片格式不合法，不要调戏接口啦"),
             (Code::RecallExpired, 21041, "消息已超期，不能撤回了哦"),
             (Code::AlreadyRecalled, 21042, "消息已经撤回了哦"),
-            (Code::SendBanned24h, 21046, "你发消息的频率太高了，请在24小时后再发吧~"),
-            (Code::StrangerLimit, 21047, "对方主动回复或关注你前，最多发送1条消息~"),
-            (Code::ReceiverPrivacy, 25003, "因对方隐私设置，暂无法给他发送聊天消息"),
-            (Code::ReceiverBlocked, 25005, "你已拉黑了对方，请先将对方移出黑名单后才能聊天"),
+            (
+                Code::SendBanned24h,
+                21046,
+                "你发消息的频率太高了，请在24小时后再发吧~",
+            ),
+            (
+                Code::StrangerLimit,
+                21047,
+                "对方主动回复或关注你前，最多发送1条消息~",
+            ),
+            (
+                Code::ReceiverPrivacy,
+                25003,
+                "因对方隐私设置，暂无法给他发送聊天消息",
+            ),
+            (
+                Code::ReceiverBlocked,
+                25005,
+                "你已拉黑了对方，请先将对方移出黑名单后才能聊天",
+            ),
             (Code::SessionNotFound, 1000004, "入口节点已存在"),
         ];
         for (code, number, message) in pinned {

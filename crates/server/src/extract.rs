@@ -69,7 +69,8 @@ pub fn parse_pairs<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         .collect();
     let encoded = serde_urlencoded::to_string(&pairs)
         .map_err(|e| ApiError::bad_request(format!("parameters: {e}")))?;
-    serde_urlencoded::from_str(&encoded).map_err(|e| ApiError::bad_request(format!("parameters: {e}")))
+    serde_urlencoded::from_str(&encoded)
+        .map_err(|e| ApiError::bad_request(format!("parameters: {e}")))
 }
 
 #[cfg(test)]
@@ -89,7 +90,14 @@ mod tests {
     #[test]
     fn unknown_and_empty_parameters_are_ignored() {
         let page: Page = parse_pairs(b"vmid=3&ps=&wts=1&w_rid=abc").unwrap();
-        assert_eq!(page, Page { vmid: 3, ps: None, receiver: None });
+        assert_eq!(
+            page,
+            Page {
+                vmid: 3,
+                ps: None,
+                receiver: None
+            }
+        );
     }
 
     #[test]

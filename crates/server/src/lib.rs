@@ -54,7 +54,9 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
-        .layer(CatchPanicLayer::custom(|_| error_response(Code::ServerError)))
+        .layer(CatchPanicLayer::custom(|_| {
+            error_response(Code::ServerError)
+        }))
         .layer(TraceLayer::new_for_http())
 }
 

@@ -66,13 +66,25 @@ fn account_vip(vip: &VipInput) -> AccountVip {
             path: String::new(),
             text: text.into(),
             label_theme: theme.into(),
-            text_color: if active { "#FFFFFF".into() } else { String::new() },
+            text_color: if active {
+                "#FFFFFF".into()
+            } else {
+                String::new()
+            },
             bg_style: i64::from(active),
-            bg_color: if active { "#FB7299".into() } else { String::new() },
+            bg_color: if active {
+                "#FB7299".into()
+            } else {
+                String::new()
+            },
             border_color: String::new(),
         },
         avatar_subscript: i64::from(active),
-        nickname_color: if active { "#FB7299".into() } else { String::new() },
+        nickname_color: if active {
+            "#FB7299".into()
+        } else {
+            String::new()
+        },
         role,
         avatar_subscript_url: String::new(),
     }
@@ -213,9 +225,18 @@ fn session_cookies(cookies: Option<&LoginCookies>) -> Vec<(axum::http::HeaderNam
         None => ("", "", "", "Max-Age=0".to_owned()),
     };
     vec![
-        (SET_COOKIE, format!("SESSDATA={sessdata}; Path=/; {expiry}; HttpOnly; SameSite=Lax")),
-        (SET_COOKIE, format!("bili_jct={jct}; Path=/; {expiry}; SameSite=Lax")),
-        (SET_COOKIE, format!("DedeUserID={uid}; Path=/; {expiry}; SameSite=Lax")),
+        (
+            SET_COOKIE,
+            format!("SESSDATA={sessdata}; Path=/; {expiry}; HttpOnly; SameSite=Lax"),
+        ),
+        (
+            SET_COOKIE,
+            format!("bili_jct={jct}; Path=/; {expiry}; SameSite=Lax"),
+        ),
+        (
+            SET_COOKIE,
+            format!("DedeUserID={uid}; Path=/; {expiry}; SameSite=Lax"),
+        ),
     ]
 }
 
@@ -277,7 +298,10 @@ async fn logout(
     if !user.csrf_matches(&state, &form.bili_csrf) {
         return Err(Code::LogoutCsrfInvalid.into());
     }
-    state.store.delete_login(auth::token_hash(&user.token)).await?;
+    state
+        .store
+        .delete_login(auth::token_hash(&user.token))
+        .await?;
     let redirect = form
         .gourl
         .unwrap_or_else(|| "javascript:history.go(-1)".to_owned());

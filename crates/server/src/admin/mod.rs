@@ -57,9 +57,9 @@ fn check_vip(vip: &VipInput) -> Result<(), ApiError> {
 async fn hash_password(password: Option<String>) -> Result<Option<String>, ApiError> {
     match password {
         None => Ok(None),
-        Some(p) if p.is_empty() || p.len() > passwords::MAX_PASSWORD_BYTES => Err(
-            ApiError::bad_request("password must be 1 to 256 bytes"),
-        ),
+        Some(p) if p.is_empty() || p.len() > passwords::MAX_PASSWORD_BYTES => {
+            Err(ApiError::bad_request("password must be 1 to 256 bytes"))
+        }
         Some(p) => passwords::hash(p).await.map(Some),
     }
 }
@@ -71,9 +71,9 @@ async fn create_user(
     extract::Json(body): extract::Json<CreateUser>,
 ) -> Result<Json<Envelope<CreatedUser>>, ApiError> {
     let mid = match body.mid {
-        Some(m) => Some(
-            Mid::new(m).ok_or_else(|| ApiError::bad_request("mid must be 1..=2^63-1"))?,
-        ),
+        Some(m) => {
+            Some(Mid::new(m).ok_or_else(|| ApiError::bad_request("mid must be 1..=2^63-1"))?)
+        }
         None => None,
     };
     let uname = Uname::parse(&body.uname).map_err(ApiError::bad_request)?;

@@ -90,8 +90,11 @@ pub trait AccountStore: Send + Sync {
     async fn create_login(&self, session: LoginSession) -> Result<(), StoreError>;
 
     /// The live session with this token hash, if any (expired ones are `None`).
-    async fn login(&self, token_hash: [u8; 32], now: i64)
-        -> Result<Option<LoginSession>, StoreError>;
+    async fn login(
+        &self,
+        token_hash: [u8; 32],
+        now: i64,
+    ) -> Result<Option<LoginSession>, StoreError>;
 
     /// Ends a session; ending an unknown one is not an error.
     async fn delete_login(&self, token_hash: [u8; 32]) -> Result<(), StoreError>;

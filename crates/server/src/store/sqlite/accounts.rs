@@ -32,9 +32,11 @@ pub(super) fn profile_from_row(row: &Row<'_>) -> rusqlite::Result<Profile> {
 
 /// Loads one profile on any connection.
 pub(super) fn load_profile(conn: &Connection, mid: Mid) -> rusqlite::Result<Option<Profile>> {
-    conn.prepare_cached(&format!("SELECT {PROFILE_COLUMNS} FROM users WHERE mid = ?1"))?
-        .query_row([mid.as_i64()], profile_from_row)
-        .optional()
+    conn.prepare_cached(&format!(
+        "SELECT {PROFILE_COLUMNS} FROM users WHERE mid = ?1"
+    ))?
+    .query_row([mid.as_i64()], profile_from_row)
+    .optional()
 }
 
 fn user_exists(conn: &Connection, mid: Mid) -> rusqlite::Result<bool> {
@@ -70,9 +72,8 @@ impl AccountStore for Sqlite {
                     let max: i64 = conn
                         .prepare_cached("SELECT COALESCE(MAX(mid), 0) FROM users")?
                         .query_row([], |r| r.get(0))?;
-                    Mid::new(max as u64 + 1).ok_or_else(|| {
-                        StoreError::Backend("no mid left to assign".into())
-                    })?
+                    Mid::new(max as u64 + 1)
+                        .ok_or_else(|| StoreError::Backend("no mid left to assign".into()))?
                 }
             };
             conn.prepare_cached(
@@ -154,10 +155,7 @@ impl AccountStore for Sqlite {
         self.read(move |conn| Ok(load_profile(conn, mid)?)).await
     }
 
-    async fn credentials(
-        &self,
-        login: &str,
-    ) -> Result<Option<(Mid, Option<String>)>, StoreError> {
+    async fn credentials(&self, login: &str) -> Result<Option<(Mid, Option<String>)>, StoreError> {
         let login = login.trim().to_owned();
         self.read(move |conn| {
             let by_mid = Mid::parse(&login).map(Mid::as_i64);

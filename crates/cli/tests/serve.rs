@@ -1,0 +1,293 @@
+//! The `sixin` binary as an operator runs it: flags, the user commands,
+//! graceful shutdown, and acknowledged writes surviving SIGKILL.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const TOKEN: &str = "cli-test-token";
+
+/// A `sixin serve` child process on an ephemeral port.
+struct Server {
+    child: Child,
+    base: String,
+}
+
+impl Server {
+    fn start(data_dir: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_sixin"))
+            .args([
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--admin-token",
+                TOKEN,
+                "--data-dir",
+            ])
+            .arg(data_dir)
+            .env("SIXIN_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start sixin serve");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(rest) = line.split("bound=").nth(1) {
+                    let addr = rest
+                        .split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned();
+                    let _ = tx.send(addr);
+                }
+            }
+        });
+        let addr = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("server logs its address");
+        Server {
+            child,
+            base: format!("http://{addr}"),
+        }
+    }
+
+    fn kill9(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().unwrap();
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// `POST path` on the admin API with a JSON body.
+fn admin_post(base: &str, path: &str, body: Value) -> Value {
+    runtime().block_on(async {
+        reqwest::Client::new()
+            .post(format!("{base}{path}"))
+            .bearer_auth(TOKEN)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    })
+}
+
+fn get_json(url: &str, cookie: Option<&str>) -> Value {
+    runtime().block_on(async {
+        let mut request = reqwest::Client::new().get(url);
+        if let Some(cookie) = cookie {
+            request = request.header("Cookie", cookie);
+        }
+        request.send().await.unwrap().json().await.unwrap()
+    })
+}
+
+fn sixin(args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_sixin"))
+        .args(args)
+        .output()
+        .expect("run sixin");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn user_add_and_login_print_what_a_script_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    let (ok, out, err) = sixin(&[
+        "user",
+        "add",
+        "--server",
+        &server.base,
+        "--admin-token",
+        TOKEN,
+        "--uname",
+        "alice",
+        "--mid",
+        "4242",
+    ]);
+    assert!(ok, "{err}");
+    assert_eq!(out.trim(), "4242");
+
+    let (ok, out, err) = sixin(&[
+        "user",
+        "login",
+        "4242",
+        "--server",
+        &server.base,
+        "--admin-token",
+        TOKEN,
+        "--format",
+        "cookie",
+    ]);
+    assert!(ok, "{err}");
+    let cookie = out.trim();
+    assert!(cookie.starts_with("SESSDATA="));
+    let nav = get_json(
+        &format!("{}/x/web-interface/nav", server.base),
+        Some(cookie),
+    );
+    assert_eq!(nav["code"], 0);
+    assert_eq!(nav["data"]["uname"], "alice");
+
+    let (ok, out, _) = sixin(&[
+        "user",
+        "login",
+        "4242",
+        "--server",
+        &server.base,
+        "--admin-token",
+        TOKEN,
+    ]);
+    assert!(ok);
+    assert!(out.lines().any(|l| l.starts_with("SESSDATA=")));
+    assert!(out.lines().any(|l| l.starts_with("bili_jct=")));
+    assert!(out.lines().any(|l| l == "DedeUserID=4242"));
+
+    // Without --admin-token the token is read from the data directory... which
+    // here has none, since the server was given one on the command line.
+    let (ok, _, err) = sixin(&[
+        "user",
+        "add",
+        "--server",
+        &server.base,
+        "--uname",
+        "bob",
+        "--data-dir",
+        "/nonexistent",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("admin_token"), "{err}");
+
+    // A refused request exits non-zero with the server's message.
+    let (ok, _, err) = sixin(&[
+        "user",
+        "add",
+        "--server",
+        &server.base,
+        "--admin-token",
+        TOKEN,
+        "--uname",
+        "alice",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("-409"), "{err}");
+}
+
+#[test]
+fn acknowledged_writes_survive_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path());
+    // A burst of concurrent writes, every one acknowledged with code 0...
+    let base = server.base.clone();
+    let acknowledged: Vec<u64> = runtime().block_on(async move {
+        let client = reqwest::Client::new();
+        let mut requests = tokio::task::JoinSet::new();
+        for i in 0..200u64 {
+            let (client, base) = (client.clone(), base.clone());
+            requests.spawn(async move {
+                let answer: Value = client
+                    .post(format!("{base}/admin/v1/users"))
+                    .bearer_auth(TOKEN)
+                    .json(&json!({"mid": 10_000 + i, "uname": format!("user{i}")}))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                assert_eq!(answer["code"], 0, "{answer}");
+                answer["data"]["mid"].as_u64().unwrap()
+            });
+        }
+        requests.join_all().await
+    });
+    assert_eq!(acknowledged.len(), 200);
+    // ...then the process dies without any chance to clean up.
+    server.kill9();
+
+    let server = Server::start(dir.path());
+    for mid in acknowledged {
+        let answer = admin_post(
+            &server.base,
+            &format!("/admin/v1/users/{mid}/sessions"),
+            json!(null),
+        );
+        assert_eq!(answer["code"], 0, "user {mid} survived the crash: {answer}");
+    }
+}
+
+#[test]
+fn sigterm_shuts_down_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start(dir.path());
+    let answer = admin_post(&server.base, "/admin/v1/users", json!({"uname": "zoe"}));
+    assert_eq!(answer["code"], 0);
+    let pid = server.child.id().to_string();
+    let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let exit = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "server did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "clean exit: {exit:?}");
+    // The WAL was folded back at shutdown.
+    let wal = dir.path().join("sixin.db-wal");
+    assert!(!wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0);
+}
+
+#[test]
+fn flags_can_come_from_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sixin"))
+        .arg("serve")
+        .env("SIXIN_LISTEN", "127.0.0.1:0")
+        .env("SIXIN_DATA_DIR", dir.path())
+        .env("SIXIN_LOG", "info")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let mut saw = String::new();
+    for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+        saw.push_str(&line);
+        saw.push('\n');
+        if line.contains("bound=") {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(saw.contains("bound=127.0.0.1:"), "{saw}");
+    // No token was configured, so one was generated where the log says.
+    assert!(dir.path().join("admin_token").exists(), "{saw}");
+    assert!(saw.contains("admin_token"), "{saw}");
+}
