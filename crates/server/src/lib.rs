@@ -23,6 +23,7 @@ pub mod domain;
 pub mod error;
 pub mod extract;
 pub mod passwords;
+pub mod relations;
 pub mod state;
 pub mod store;
 
@@ -50,6 +51,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(accounts::router())
         .merge(admin::router())
+        .merge(relations::router())
         .merge(assets::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

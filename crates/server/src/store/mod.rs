@@ -7,7 +7,10 @@
 //! operation that checks a rule and then writes does both atomically inside
 //! the backend, so two concurrent requests cannot both pass the check.
 
+mod relations;
 pub mod sqlite;
+
+pub use relations::RelationStore;
 
 use async_trait::async_trait;
 use sixin_api::account::{OfficialVerify, VipInput};
@@ -101,7 +104,7 @@ pub trait AccountStore: Send + Sync {
 }
 
 /// Everything the service stores.
-pub trait Store: AccountStore + 'static {
+pub trait Store: AccountStore + RelationStore + 'static {
     /// Finishes pending writes and releases the backend; called once at
     /// shutdown. Later writes fail with [`StoreError::Closed`].
     fn close(&self);

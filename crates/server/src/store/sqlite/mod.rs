@@ -13,6 +13,7 @@
 //! the writer.
 
 mod accounts;
+mod relations;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -28,7 +29,10 @@ const MAX_BATCH: usize = 1024;
 
 /// Migrations, applied in order; `PRAGMA user_version` counts the applied ones.
 /// Never edit one that has shipped: add a new file.
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/sqlite/0001_accounts.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/sqlite/0001_accounts.sql"),
+    include_str!("../../../migrations/sqlite/0002_relations.sql"),
+];
 
 type Completion = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
 type Job = Box<dyn FnOnce(&Connection) -> Completion + Send>;

@@ -1,0 +1,1 @@
+//! Wire types of the user-relation family (`/x/relation/...`).

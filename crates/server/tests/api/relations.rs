@@ -1,0 +1,1 @@
+//! Follows, quiet follows, blocks, fans and follow groups through HTTP.
