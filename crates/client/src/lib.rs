@@ -5,6 +5,8 @@
 //! for API errors; [`Error`] is only for transport and decoding failures. Use
 //! [`EnvelopeExt::into_data`] to turn a non-zero code into an error.
 
+mod relations;
+
 use reqwest::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
