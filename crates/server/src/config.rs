@@ -34,6 +34,37 @@ pub struct Config {
     /// Number of read-only database connections.
     #[arg(long, env = "SIXIN_READERS", default_value_t = 4)]
     pub readers: usize,
+
+    /// Longest `msg[content]` accepted by send_msg, in bytes (21007 beyond;
+    /// the documents give 2000).
+    #[arg(long, env = "SIXIN_MAX_MSG_BYTES", default_value_t = 2000)]
+    pub max_msg_bytes: usize,
+
+    /// How long after sending a message can be recalled, in seconds (21041 after).
+    #[arg(long, env = "SIXIN_RECALL_WINDOW_SECS", default_value_t = 120)]
+    pub recall_window_secs: u64,
+
+    /// How long a repeated send (same receiver, dev_id, timestamp and
+    /// content) returns the first msg_key instead of storing a copy, in seconds.
+    #[arg(long, env = "SIXIN_RETRY_WINDOW_SECS", default_value_t = 600)]
+    pub retry_window_secs: u64,
+
+    /// Messages one user may send per burst window before 21020.
+    #[arg(long, env = "SIXIN_SEND_BURST", default_value_t = 30)]
+    pub send_burst: u32,
+
+    /// Length of the burst window, in seconds.
+    #[arg(long, env = "SIXIN_SEND_BURST_SECS", default_value_t = 10)]
+    pub send_burst_secs: u64,
+
+    /// Burst refusals (21020) within an hour after which a user may not send
+    /// for 24 hours (21046); 0 never stops anyone.
+    #[arg(long, env = "SIXIN_SEND_BAN_STRIKES", default_value_t = 20)]
+    pub send_ban_strikes: u32,
+
+    /// Largest image accepted by upload_bfs, in bytes.
+    #[arg(long, env = "SIXIN_MAX_UPLOAD_BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_upload_bytes: usize,
 }
 
 impl Config {
@@ -46,6 +77,13 @@ impl Config {
             public_url: None,
             session_days: 30,
             readers: 4,
+            max_msg_bytes: 2000,
+            recall_window_secs: 120,
+            retry_window_secs: 600,
+            send_burst: 30,
+            send_burst_secs: 10,
+            send_ban_strikes: 20,
+            max_upload_bytes: 10 * 1024 * 1024,
         }
     }
 

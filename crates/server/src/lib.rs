@@ -22,6 +22,7 @@ pub mod config;
 pub mod domain;
 pub mod error;
 pub mod extract;
+pub mod messages;
 pub mod passwords;
 pub mod relations;
 pub mod state;
@@ -52,6 +53,7 @@ pub fn app(state: AppState) -> Router {
         .merge(accounts::router())
         .merge(admin::router())
         .merge(relations::router())
+        .merge(messages::router())
         .merge(assets::router())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -104,6 +106,7 @@ pub fn open(config: Config, bound: SocketAddr) -> Result<AppState, StartError> {
         config: Arc::new(config),
         secrets: Arc::new(secrets),
         public_url,
+        messages: Arc::new(messages::Runtime::default()),
     })
 }
 

@@ -18,6 +18,9 @@ pub struct AppState {
     pub secrets: Arc<Secrets>,
     /// Base URL for links to what this server hosts, without a trailing slash.
     pub public_url: Arc<str>,
+    /// In-memory state of the message family (send rate limits, the emoji
+    /// and keyword-rule catalogue cache).
+    pub messages: Arc<crate::messages::Runtime>,
 }
 
 /// Secrets that must survive restarts.

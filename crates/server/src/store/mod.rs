@@ -7,9 +7,11 @@
 //! operation that checks a rule and then writes does both atomically inside
 //! the backend, so two concurrent requests cannot both pass the check.
 
+pub mod messages;
 mod relations;
 pub mod sqlite;
 
+pub use messages::MessageStore;
 pub use relations::RelationStore;
 
 use async_trait::async_trait;
@@ -104,7 +106,7 @@ pub trait AccountStore: Send + Sync {
 }
 
 /// Everything the service stores.
-pub trait Store: AccountStore + RelationStore + 'static {
+pub trait Store: AccountStore + RelationStore + MessageStore + 'static {
     /// Finishes pending writes and releases the backend; called once at
     /// shutdown. Later writes fail with [`StoreError::Closed`].
     fn close(&self);

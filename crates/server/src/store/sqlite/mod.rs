@@ -13,6 +13,7 @@
 //! the writer.
 
 mod accounts;
+mod messages;
 mod relations;
 
 use std::path::{Path, PathBuf};
@@ -32,6 +33,7 @@ const MAX_BATCH: usize = 1024;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0001_accounts.sql"),
     include_str!("../../../migrations/sqlite/0002_relations.sql"),
+    include_str!("../../../migrations/sqlite/0003_messages.sql"),
 ];
 
 type Completion = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
@@ -43,6 +45,7 @@ pub struct Sqlite {
     writer: Mutex<Option<JoinHandle<()>>>,
     readers: Arc<Mutex<Vec<Connection>>>,
     permits: Arc<Semaphore>,
+    msg_keys: Arc<messages::KeyGen>,
 }
 
 impl Sqlite {
@@ -53,6 +56,9 @@ impl Sqlite {
         configure(&conn)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         migrate(&mut conn)?;
+        let msg_keys = Arc::new(messages::KeyGen::starting_after(messages::max_msg_key(
+            &conn,
+        )?));
 
         let readers = readers.max(1);
         let pool = (0..readers)
@@ -70,6 +76,7 @@ impl Sqlite {
             writer: Mutex::new(Some(writer)),
             readers: Arc::new(Mutex::new(pool)),
             permits: Arc::new(Semaphore::new(readers)),
+            msg_keys,
         })
     }
 
