@@ -5,6 +5,7 @@
 //! for API errors; [`Error`] is only for transport and decoding failures. Use
 //! [`EnvelopeExt::into_data`] to turn a non-zero code into an error.
 
+pub mod messages;
 mod relations;
 
 use reqwest::header::{AUTHORIZATION, COOKIE, SET_COOKIE};

@@ -62,7 +62,31 @@ fn image_kind(bytes: &[u8]) -> Option<(&'static str, &'static str, u32, u32)> {
         u32::try_from(size.width).ok()?,
         u32::try_from(size.height).ok()?,
     );
-    (w > 0 && h > 0).then_some((ext, mime, w, h))
+    let plausible = (1..=MAX_SIDE).contains(&w) && (1..=MAX_SIDE).contains(&h);
+    (plausible && is_complete(ext, bytes)).then_some((ext, mime, w, h))
+}
+
+/// Largest width or height accepted.
+const MAX_SIDE: u32 = 16_384;
+
+/// Whether the file ends the way a whole file of its format does, so that a
+/// header glued to anything else is not taken for an image.
+fn is_complete(ext: &str, bytes: &[u8]) -> bool {
+    let le32 = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+    };
+    match ext {
+        "png" => {
+            bytes.len() > 57 && bytes.ends_with(&[0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82])
+        }
+        "jpg" => bytes.len() > 4 && bytes.ends_with(&[0xFF, 0xD9]),
+        "gif" => bytes.len() > 13 && bytes.ends_with(&[0x3B]),
+        "webp" => le32(4).is_some_and(|n| n + 8 == bytes.len()),
+        "bmp" => le32(2).is_some_and(|n| n == bytes.len()),
+        _ => false,
+    }
 }
 
 /// POST /x/dynamic/feed/draw/upload_bfs (multipart: `file_up`, `biz`,
@@ -201,6 +225,9 @@ mod tests {
         let png = include_bytes!("../../assets/noface.png");
         assert_eq!(image_kind(png), Some(("png", "image/png", 96, 96)));
         assert_eq!(image_kind(b"GIF89a but not really"), None);
+        let mut truncated = png.to_vec();
+        truncated.truncate(png.len() - 12);
+        assert_eq!(image_kind(&truncated), None);
         assert_eq!(image_kind(b"hello"), None);
     }
 }
