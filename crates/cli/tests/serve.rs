@@ -18,6 +18,10 @@ struct Server {
 
 impl Server {
     fn start(data_dir: &Path) -> Server {
+        Server::start_with(data_dir, &[])
+    }
+
+    fn start_with(data_dir: &Path, extra: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_sixin"))
             .args([
                 "serve",
@@ -28,6 +32,7 @@ impl Server {
                 "--data-dir",
             ])
             .arg(data_dir)
+            .args(extra)
             .env("SIXIN_LOG", "info")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -239,6 +244,165 @@ fn acknowledged_writes_survive_sigkill() {
         );
         assert_eq!(answer["code"], 0, "user {mid} survived the crash: {answer}");
     }
+}
+
+/// `GET path` with a cookie, as JSON.
+fn get_with_cookie(base: &str, path: &str, cookie: &str) -> Value {
+    get_json(&format!("{base}{path}"), Some(cookie))
+}
+
+fn cookie_for(base: &str, mid: u64) -> (String, String) {
+    let answer = admin_post(
+        base,
+        &format!("/admin/v1/users/{mid}/sessions"),
+        json!(null),
+    );
+    let data = &answer["data"];
+    let cookie = format!(
+        "SESSDATA={}; bili_jct={}; DedeUserID={mid}",
+        data["SESSDATA"].as_str().unwrap(),
+        data["bili_jct"].as_str().unwrap()
+    );
+    (cookie, data["bili_jct"].as_str().unwrap().to_owned())
+}
+
+/// Sends a text message; the answer's JSON.
+async fn send(
+    client: &reqwest::Client,
+    base: &str,
+    (cookie, jct): &(String, String),
+    from: u64,
+    to: u64,
+    text: &str,
+    ts: i64,
+) -> Value {
+    let content = json!({ "content": text }).to_string();
+    let form = [
+        ("msg[sender_uid]", from.to_string()),
+        ("msg[receiver_id]", to.to_string()),
+        ("msg[receiver_type]", "1".to_string()),
+        ("msg[msg_type]", "1".to_string()),
+        ("msg[dev_id]", "SAME-DEVICE".to_string()),
+        ("msg[timestamp]", ts.to_string()),
+        ("msg[content]", content),
+        ("csrf", jct.clone()),
+    ];
+    client
+        .post(format!("{base}/web_im/v1/web_im/send_msg"))
+        .header("Cookie", cookie)
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[test]
+fn a_crash_during_a_burst_of_sends_loses_nothing_acknowledged_and_duplicates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = Server::start_with(dir.path(), &["--send-burst", "100000"]);
+    for (mid, name) in [(1u64, "alice"), (2, "bob")] {
+        let answer = admin_post(
+            &server.base,
+            "/admin/v1/users",
+            json!({"mid": mid, "uname": name}),
+        );
+        assert_eq!(answer["code"], 0);
+    }
+    let alice = cookie_for(&server.base, 1);
+    let bob = cookie_for(&server.base, 2);
+    let base = server.base.clone();
+    let sent = runtime().block_on(async {
+        let client = reqwest::Client::new();
+        assert_eq!(send(&client, &base, &alice, 1, 2, "hi", 1).await["code"], 0);
+        assert_eq!(send(&client, &base, &bob, 2, 1, "hi", 1).await["code"], 0);
+        // 300 concurrent sends; the process is killed while they are in flight.
+        let mut requests = tokio::task::JoinSet::new();
+        for i in 0..300i64 {
+            let (client, base, alice) = (client.clone(), base.clone(), alice.clone());
+            requests.spawn(async move {
+                let answer = send(
+                    &client,
+                    &base,
+                    &alice,
+                    1,
+                    2,
+                    &format!("burst {i}"),
+                    1000 + i,
+                )
+                .await;
+                (i, answer)
+            });
+        }
+        let mut acknowledged = Vec::new();
+        let mut seen = 0;
+        while let Some(done) = requests.join_next().await {
+            let Ok((i, answer)) = done else { continue };
+            if answer["code"] == 0 {
+                acknowledged.push((i, answer["data"]["msg_key"].as_u64().unwrap()));
+            }
+            seen += 1;
+            if seen == 150 {
+                // Half the burst is still in flight: kill the server now.
+                server.child.kill().unwrap();
+                server.child.wait().unwrap();
+                break;
+            }
+        }
+        acknowledged
+    });
+    assert!(sent.len() >= 150);
+
+    let server = Server::start(dir.path());
+    let base = server.base.clone();
+    let mut keys = Vec::new();
+    let mut end: Option<u64> = None;
+    loop {
+        let mut path =
+            "/svr_sync/v1/svr_sync/fetch_session_msgs?talker_id=1&session_type=1&size=200"
+                .to_owned();
+        if let Some(end) = end {
+            path.push_str(&format!("&end_seqno={end}"));
+        }
+        let page = get_with_cookie(&base, &path, &cookie_for(&base, 2).0);
+        let messages = page["data"]["messages"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        keys.extend(messages.iter().map(|m| m["msg_key"].as_u64().unwrap()));
+        if page["data"]["has_more"] == 0 {
+            break;
+        }
+        end = page["data"]["min_seqno"].as_u64();
+    }
+    let mut unique = keys.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), keys.len(), "no message stored twice");
+    for (i, key) in &sent {
+        assert!(
+            keys.contains(key),
+            "acknowledged message {i} ({key}) survived"
+        );
+    }
+    // A client retrying an acknowledged send after the crash gets the same key.
+    let (i, key) = sent[0];
+    let alice = cookie_for(&base, 1);
+    let retried = runtime().block_on(async {
+        send(
+            &reqwest::Client::new(),
+            &base,
+            &alice,
+            1,
+            2,
+            &format!("burst {i}"),
+            1000 + i,
+        )
+        .await
+    });
+    assert_eq!(retried["data"]["msg_key"].as_u64(), Some(key));
 }
 
 #[test]

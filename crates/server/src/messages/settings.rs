@@ -6,7 +6,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Map, Value};
-use sixin_api::message::{DndSetting, DndSettings, LimitState, MessageSettings};
+use sixin_api::message::{
+    DndSetting, DndSettings, LimitState, MessageSettings, SessionPushSetting,
+};
 use sixin_api::{Code, Envelope};
 
 use super::{change_session, empty_object, now_us, vc};
@@ -27,6 +29,10 @@ pub fn router() -> Router<AppState> {
         .route("/link_setting/v1/link_setting/is_limit", get(get_limit))
         .route("/link_setting/v1/link_setting/get_msg_dnd", get(get_dnd))
         .route("/link_setting/v1/link_setting/set_msg_dnd", post(set_dnd))
+        .route(
+            "/link_setting/v1/link_setting/get_session_ss",
+            get(get_push),
+        )
         .route("/link_setting/v1/link_setting/set_push_ss", post(set_push))
 }
 
@@ -263,4 +269,31 @@ async fn set_push(
         SessionChange::Push(form.setting),
     )
     .await
+}
+
+#[derive(Debug, Deserialize)]
+struct PushParams {
+    talker_uid: Mid,
+}
+
+/// GET /link_setting/v1/link_setting/get_session_ss
+async fn get_push(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(params): Query<PushParams>,
+) -> Result<Json<Envelope<SessionPushSetting>>, ApiError> {
+    let (follow_status, special) = state
+        .store
+        .follow_status(user.mid, params.talker_uid)
+        .await?;
+    let (_, push_setting) = state
+        .store
+        .session_settings(user.mid, params.talker_uid)
+        .await?;
+    Ok(vc(SessionPushSetting {
+        follow_status,
+        special: i64::from(special),
+        push_setting,
+        show_push_setting: 1,
+    }))
 }

@@ -239,6 +239,11 @@ pub trait MessageStore: Send + Sync {
     /// Do-not-disturb and push settings of a session: `(is_dnd, push_setting)`.
     async fn session_settings(&self, owner: Mid, talker: Mid) -> Result<(bool, i64), StoreError>;
 
+    /// How `talker` relates to `owner` as `get_session_ss` shows it: the
+    /// talker's attribute towards the owner (6 when mutual) and whether the
+    /// owner specially follows the talker.
+    async fn follow_status(&self, owner: Mid, talker: Mid) -> Result<(i64, bool), StoreError>;
+
     /// Marks every intercepted session read.
     async fn ack_dustbin(&self, owner: Mid, now_us: i64) -> Result<(), StoreError>;
 

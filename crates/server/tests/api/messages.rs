@@ -1391,3 +1391,32 @@ async fn malformed_queries_are_minus_400() {
         assert_eq!(body["msg"], "请求错误");
     }
 }
+
+#[tokio::test]
+async fn push_settings_are_set_and_read_back() {
+    let app = spawn_app().await;
+    let (_, alice, b, _) = acquainted(&app).await;
+    let cookie = cookie_of(&alice);
+    let path = format!("/link_setting/v1/link_setting/get_session_ss?talker_uid={b}");
+    let body = app.get_raw(&path, Some(&cookie)).await;
+    assert_eq!(
+        body["data"],
+        json!({"follow_status": 0, "special": 0, "push_setting": 0, "show_push_setting": 1})
+    );
+    let set = post_as(
+        &app,
+        &alice,
+        "/link_setting/v1/link_setting/set_push_ss",
+        &[("talker_uid", &b.to_string()), ("setting", "1")],
+    )
+    .await;
+    assert_eq!(set["code"], 0);
+    assert_eq!(
+        app.get_raw(&path, Some(&cookie)).await["data"]["push_setting"],
+        1
+    );
+    assert_eq!(
+        alice.session_detail(b).await.unwrap().data.unwrap().setting,
+        1
+    );
+}

@@ -682,6 +682,29 @@ impl MessageStore for Sqlite {
         .await
     }
 
+    async fn follow_status(&self, owner: Mid, talker: Mid) -> Result<(i64, bool), StoreError> {
+        self.read(move |conn| {
+            let theirs = relation(conn, talker, owner)?;
+            let (mine, special) = conn
+                .prepare_cached(
+                    "SELECT attribute, special FROM relations WHERE mid = ?1 AND fid = ?2",
+                )?
+                .query_row(params![owner.as_i64(), talker.as_i64()], |r| {
+                    Ok((Some(r.get::<_, i64>(0)?), r.get::<_, i64>(1)? != 0))
+                })
+                .optional()?
+                .unwrap_or((None, false));
+            let status = match theirs {
+                Some(policy::FOLLOW) if mine == Some(policy::FOLLOW) => 6,
+                Some(policy::QUIET_FOLLOW) => 1,
+                Some(attribute) => attribute,
+                None => 0,
+            };
+            Ok((status, special))
+        })
+        .await
+    }
+
     async fn ack_dustbin(&self, owner: Mid, now_us: i64) -> Result<(), StoreError> {
         self.write(move |conn| {
             conn.prepare_cached(
