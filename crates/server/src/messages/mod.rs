@@ -567,6 +567,8 @@ struct SendForm {
     content: String,
     #[serde(default)]
     mobi_app: Option<String>,
+    #[serde(default)]
+    platform: Option<String>,
 }
 
 /// Identifies a send for retry detection: everything the client chose.
@@ -682,7 +684,7 @@ async fn send_msg(
             // Old emoji names were converted, so what is stored is new-style;
             // recalls carry no emoji version, as in the documents' examples.
             new_face_version: (recall_target.is_none()).then_some(1),
-            msg_source: content::msg_source(form.mobi_app.as_deref()),
+            msg_source: content::msg_source(form.mobi_app.as_deref().or(form.platform.as_deref())),
             recall_target,
             fingerprint: fingerprint(&form),
             now_us: now_us(),
