@@ -45,6 +45,7 @@ pub struct Sqlite {
     writer: Mutex<Option<JoinHandle<()>>>,
     readers: Arc<Mutex<Vec<Connection>>>,
     permits: Arc<Semaphore>,
+    path: PathBuf,
     msg_keys: Arc<messages::KeyGen>,
 }
 
@@ -76,6 +77,7 @@ impl Sqlite {
             writer: Mutex::new(Some(writer)),
             readers: Arc::new(Mutex::new(pool)),
             permits: Arc::new(Semaphore::new(readers)),
+            path: path.to_owned(),
             msg_keys,
         })
     }
@@ -126,9 +128,14 @@ impl Sqlite {
             .await
             .map_err(|_| StoreError::Closed)?;
         let pool = self.readers.clone();
+        let path = self.path.clone();
         tokio::task::spawn_blocking(move || {
+            // A connection lost to a panicking read is replaced here.
             let conn = pool.lock().expect("reader pool").pop();
-            let conn = conn.ok_or_else(|| StoreError::Backend("reader pool empty".into()))?;
+            let conn = match conn {
+                Some(conn) => conn,
+                None => open_reader(&path)?,
+            };
             let result = op(&conn);
             pool.lock().expect("reader pool").push(conn);
             drop(permit);
@@ -206,21 +213,32 @@ fn in_savepoint<T>(
     result
 }
 
+/// Runs one job. A panicking job is undone and its caller sees the store as
+/// unavailable for that call (an internal error), while the writer carries on.
+fn run_job(conn: &Connection, job: Job) -> Option<Completion> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(conn))) {
+        Ok(completion) => Some(completion),
+        Err(_) => {
+            tracing::error!("a write operation panicked; it was rolled back");
+            let _ = conn.execute_batch("ROLLBACK TO op; RELEASE op");
+            None
+        }
+    }
+}
+
 fn run_writer(conn: Connection, mut jobs: mpsc::Receiver<Job>) {
     while let Some(first) = jobs.blocking_recv() {
         if let Err(err) = conn.execute_batch("BEGIN IMMEDIATE") {
-            let err = StoreError::from(err);
-            tracing::error!(%err, "cannot begin write transaction");
-            // The job still has to answer; run it outside a transaction is
-            // not an option, so fail it.
-            let completion = first(&conn);
-            completion(Err(err));
+            // Without a transaction nothing can be written; the caller's
+            // reply channel is dropped, so it sees the store as unavailable.
+            tracing::error!(err = %StoreError::from(err), "cannot begin write transaction");
+            drop(first);
             continue;
         }
-        let mut completions = vec![first(&conn)];
+        let mut completions: Vec<Completion> = run_job(&conn, first).into_iter().collect();
         while completions.len() < MAX_BATCH {
             match jobs.try_recv() {
-                Ok(job) => completions.push(job(&conn)),
+                Ok(job) => completions.extend(run_job(&conn, job)),
                 Err(_) => break,
             }
         }
@@ -273,6 +291,34 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(rows, vec![1]);
+    }
+
+    #[tokio::test]
+    async fn a_panicking_write_is_undone_and_the_writer_carries_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Sqlite::open(&dir.path().join("t.db"), 1).unwrap();
+        db.write(|c| Ok(c.execute_batch("CREATE TABLE t (x INTEGER)")?))
+            .await
+            .unwrap();
+        let panicked = db
+            .write(|c| -> Result<(), StoreError> {
+                c.execute("INSERT INTO t VALUES (1)", [])?;
+                panic!("bug in an operation");
+            })
+            .await;
+        assert!(panicked.is_err());
+        db.write(|c| Ok(c.execute("INSERT INTO t VALUES (2)", []).map(|_| ())?))
+            .await
+            .unwrap();
+        let rows: Vec<i64> = db
+            .read(|c| {
+                let mut stmt = c.prepare("SELECT x FROM t")?;
+                let rows = stmt.query_map([], |r| r.get(0))?;
+                Ok(rows.collect::<Result<_, _>>()?)
+            })
+            .await
+            .unwrap();
+        assert_eq!(rows, vec![2]);
     }
 
     #[tokio::test]
