@@ -28,6 +28,31 @@ pub fn router() -> Router<AppState> {
         .route("/x/space/myinfo", get(get_myinfo))
         .route("/x/passport-login/web/login", post(login))
         .route("/login/exit/v2", post(logout))
+        .route("/x/frontend/finger/spi", get(get_spi))
+}
+
+/// GET /x/frontend/finger/spi
+///
+/// Browser fingerprint cookies (`buvid3`, `buvid4`) that clients fetch before
+/// anything else and then send back; sixin hands out fresh random ones and
+/// never requires them.
+async fn get_spi() -> Json<serde_json::Value> {
+    let buvid = |suffix: &str| {
+        let hex = crate::state::random_hex(16).to_uppercase();
+        format!(
+            "{}-{}-{}-{}-{}{suffix}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        )
+    };
+    Json(json!({
+        "code": 0,
+        "data": {"b_3": buvid("infoc"), "b_4": buvid("-023112300-infoc")},
+        "message": "ok",
+    }))
 }
 
 /// Every user is shown at the top level: level 6 has no next level.
