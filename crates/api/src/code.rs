@@ -5,6 +5,10 @@
 ///
 /// Codes in the documents' tables are listed under the API family that defines
 /// them; the few that sixin adds for its own admin API are grouped at the end.
+///
+/// Messages use full-width punctuation ("消息过长，无法发送"), as the upstream
+/// documents and the real service do; the seed copies lost it to ASCII commas
+/// when they were flattened (they contain no full-width comma at all).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Code {
     // Common to every family.

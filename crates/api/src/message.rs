@@ -82,6 +82,8 @@ pub struct SessionList {
     /// `null` when there is no session.
     pub session_list: Option<Vec<Session>>,
     pub has_more: i64,
+    /// The documents' field table spells it `anti_distrub_cleaning`, their
+    /// response example `anti_disturb_cleaning`; the example is followed.
     pub anti_disturb_cleaning: bool,
     pub is_address_list_empty: i64,
     /// Only in `get_sessions`, only when system sessions exist.

@@ -99,6 +99,22 @@ pub async fn vc_shape(request: Request, next: Next) -> Response {
     }
 }
 
+/// Layer for vc endpoints whose errors carry `"data": null` beside `msg`
+/// (`session_detail`).
+pub async fn vc_null_data_shape(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    match response.extensions().get::<ErrorCode>() {
+        Some(&ErrorCode(code)) => {
+            let mut envelope = Envelope::error(code).with_msg();
+            envelope.data = Some(());
+            let mut reshaped = Json(envelope).into_response();
+            reshaped.extensions_mut().insert(ErrorCode(code));
+            reshaped
+        }
+        None => response,
+    }
+}
+
 /// Layer for endpoints whose errors carry `"data": null` (`send_msg`).
 pub async fn null_data_shape(request: Request, next: Next) -> Response {
     let response = next.run(request).await;

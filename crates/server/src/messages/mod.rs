@@ -27,7 +27,7 @@ pub use runtime::{Catalogue, RateDecision, RateLimits, Runtime};
 
 use crate::auth::{CsrfForm, CurrentUser};
 use crate::domain::Mid;
-use crate::error::{null_data_shape, vc_shape, ApiError};
+use crate::error::{null_data_shape, vc_null_data_shape, vc_shape, ApiError};
 use crate::extract::Query;
 use crate::state::AppState;
 use crate::store::messages::{
@@ -54,10 +54,6 @@ pub fn router() -> Router<AppState> {
             "/session_svr/v1/session_svr/get_sessions",
             get(get_sessions),
         )
-        .route(
-            "/session_svr/v1/session_svr/session_detail",
-            get(get_session_detail),
-        )
         .route("/session_svr/v1/session_svr/update_ack", post(update_ack))
         .route("/session_svr/v1/session_svr/set_top", post(set_top))
         .route(
@@ -82,10 +78,21 @@ pub fn router() -> Router<AppState> {
         )
         .merge(settings::router())
         .layer(middleware::from_fn(vc_shape));
+    // The upstream document gives session_detail `data: null` on errors.
+    let detail = Router::new()
+        .route(
+            "/session_svr/v1/session_svr/session_detail",
+            get(get_session_detail),
+        )
+        .layer(middleware::from_fn(vc_null_data_shape));
     let send = Router::new()
         .route("/web_im/v1/web_im/send_msg", post(send_msg))
         .layer(middleware::from_fn(null_data_shape));
-    Router::new().merge(vc).merge(send).merge(upload::router())
+    Router::new()
+        .merge(vc)
+        .merge(detail)
+        .merge(send)
+        .merge(upload::router())
 }
 
 /// Microseconds since the epoch.
@@ -314,8 +321,8 @@ async fn get_sessions(
             SessionQuery {
                 filter,
                 order,
-                after_ts: params.begin_ts,
-                before_ts: params.end_ts,
+                after_ts: params.begin_ts.filter(|&t| t > 0),
+                before_ts: params.end_ts.filter(|&t| t > 0),
                 size: page_size(params.size),
             },
         )
@@ -390,8 +397,9 @@ async fn fetch_session_msgs(
                     user.mid,
                     talker,
                     HistoryQuery {
-                        after: params.begin_seqno,
-                        before: params.end_seqno,
+                        // Clients send 0 for "no bound".
+                        after: params.begin_seqno.filter(|&s| s > 0),
+                        before: params.end_seqno.filter(|&s| s > 0),
                         size,
                     },
                 )
@@ -589,10 +597,26 @@ fn fingerprint(form: &SendForm) -> Option<[u8; 32]> {
     Some(hash.finalize().into())
 }
 
-/// Whether `url` is an image this server hosts.
+/// `//host[:port]/path` of an http(s) or protocol-relative URL.
+fn without_scheme(url: &str) -> Option<&str> {
+    let rest = url
+        .strip_prefix("https:")
+        .or_else(|| url.strip_prefix("http:"))
+        .unwrap_or(url);
+    rest.starts_with("//").then_some(rest)
+}
+
+/// Whether `url` is an image this server hosts: an upload's address under
+/// the public URL's host, whichever scheme the client wrote.
 async fn is_hosted_image(state: &AppState, url: &str) -> Result<bool, ApiError> {
-    let prefix = format!("{}{}", state.public_url, upload::IMAGE_PATH);
-    let Some(name) = url.strip_prefix(&prefix) else {
+    let (Some(ours), Some(theirs)) = (without_scheme(&state.public_url), without_scheme(url))
+    else {
+        return Ok(false);
+    };
+    let Some(name) = theirs
+        .strip_prefix(ours)
+        .and_then(|path| path.strip_prefix(upload::IMAGE_PATH))
+    else {
         return Ok(false);
     };
     if !upload::valid_name(name) {
@@ -667,13 +691,56 @@ async fn send_msg(
             return Err(Code::ImageInvalid.into());
         }
     }
-    check_rate(&state, user.mid).await?;
-
     let recall_target = match &parsed {
         Content::Recall { target, .. } => Some(*target),
         _ => None,
     };
-    let sent: Sent = state
+    let fingerprint = fingerprint(&form);
+    let limits = send_limits(&state);
+    let now = now_us();
+    // A retry answers the first key before any limit is counted.
+    let earlier = match fingerprint {
+        Some(fp) => {
+            let since = now / 1_000_000 - limits.retry_window_secs;
+            state.store.find_retry(user.mid, fp, since).await?
+        }
+        None => None,
+    };
+    let sent: Sent = match earlier {
+        Some(sent) => sent,
+        None => {
+            check_rate(&state, user.mid).await?;
+            send_new(
+                &state,
+                &user,
+                receiver,
+                &form,
+                &parsed,
+                recall_target,
+                fingerprint,
+                now,
+                limits,
+            )
+            .await?
+        }
+    };
+    respond(&state, &parsed, sent).await
+}
+
+/// Writes a new message (the store checks for a concurrent retry again).
+#[allow(clippy::too_many_arguments)]
+async fn send_new(
+    state: &AppState,
+    user: &CurrentUser,
+    receiver: Mid,
+    form: &SendForm,
+    parsed: &Content,
+    recall_target: Option<u64>,
+    fingerprint: Option<[u8; 32]>,
+    now: i64,
+    limits: SendLimits,
+) -> Result<Sent, ApiError> {
+    Ok(state
         .store
         .send_message(Outgoing {
             origin: Origin::User,
@@ -686,19 +753,26 @@ async fn send_msg(
             new_face_version: (recall_target.is_none()).then_some(1),
             msg_source: content::msg_source(form.mobi_app.as_deref().or(form.platform.as_deref())),
             recall_target,
-            fingerprint: fingerprint(&form),
-            now_us: now_us(),
-            limits: send_limits(&state),
+            fingerprint,
+            now_us: now,
+            limits,
         })
-        .await?;
+        .await?)
+}
 
+/// The `data` of a successful send.
+async fn respond(
+    state: &AppState,
+    parsed: &Content,
+    sent: Sent,
+) -> Result<Json<Envelope<SendResult>>, ApiError> {
     let mut result = SendResult {
         msg_key: sent.msg_key,
         e_infos: None,
         msg_content: None,
         key_hit_infos: None,
     };
-    if let Content::Text { json, text } = &parsed {
+    if let Content::Text { json, text } = parsed {
         let catalogue = state.messages.catalogue(state.store.as_ref()).await?;
         let e_infos: Vec<EInfo> =
             content::e_infos([text.as_str()], &catalogue.emotes, &state.public_url);

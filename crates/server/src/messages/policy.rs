@@ -57,11 +57,16 @@ pub fn admit(origin: Origin, facts: SendFacts) -> Result<Admission, Code> {
     if origin == Origin::Automatic {
         return Ok(Admission::Plain);
     }
+    // A recall, or a reply in a conversation the receiver took part in, is
+    // never held back by the stranger rules.
+    if facts.is_recall || facts.receiver_sent > 0 {
+        return Ok(Admission::Plain);
+    }
     let followed_by_receiver = is_following(facts.receiver_to_sender);
     if !followed_by_receiver && !facts.receiver_accepts_strangers {
         return Err(Code::ReceiverPrivacy);
     }
-    if facts.is_recall || followed_by_receiver || facts.receiver_sent > 0 {
+    if followed_by_receiver {
         return Ok(Admission::Plain);
     }
     if facts.sender_sent >= 1 {
@@ -74,6 +79,8 @@ pub fn admit(origin: Origin, facts: SendFacts) -> Result<Admission, Code> {
 #[derive(Debug, Clone, Copy)]
 pub struct RecallTarget {
     pub same_conversation: bool,
+    /// Shown to both sides (system tips are shown to one side only).
+    pub visible_to_both: bool,
     pub sent_by_caller: bool,
     pub msg_status: i64,
     pub msg_type: i64,
@@ -86,7 +93,11 @@ pub struct RecallTarget {
 /// someone else's message, 21042 when already recalled, 21041 past the window.
 pub fn check_recall(target: Option<RecallTarget>, now_us: i64, window_us: i64) -> Result<(), Code> {
     let target = match target {
-        Some(t) if t.same_conversation && t.msg_type != 5 && t.msg_status != 2 => t,
+        Some(t)
+            if t.same_conversation && t.visible_to_both && t.msg_type != 5 && t.msg_status != 2 =>
+        {
+            t
+        }
         _ => return Err(Code::MsgKeyNotFound),
     };
     if !target.sent_by_caller {
@@ -170,6 +181,25 @@ mod tests {
     }
 
     #[test]
+    fn replies_and_recalls_pass_a_closed_privacy_setting() {
+        let closed = SendFacts {
+            receiver_accepts_strangers: false,
+            ..SendFacts::default()
+        };
+        let reply = SendFacts {
+            receiver_sent: 1,
+            ..closed
+        };
+        assert_eq!(admit(Origin::User, reply), Ok(Admission::Plain));
+        let recall = SendFacts {
+            is_recall: true,
+            sender_sent: 1,
+            ..closed
+        };
+        assert_eq!(admit(Origin::User, recall), Ok(Admission::Plain));
+    }
+
+    #[test]
     fn privacy_setting_refuses_strangers_only() {
         let closed = SendFacts {
             receiver_accepts_strangers: false,
@@ -188,6 +218,7 @@ mod tests {
     fn recalls_follow_the_documented_order() {
         let target = RecallTarget {
             same_conversation: true,
+            visible_to_both: true,
             sent_by_caller: true,
             msg_status: 0,
             msg_type: 1,
@@ -209,6 +240,14 @@ mod tests {
         assert_eq!(
             check_recall(Some(recalled), 0, window),
             Err(Code::AlreadyRecalled)
+        );
+        let tip = RecallTarget {
+            visible_to_both: false,
+            ..target
+        };
+        assert_eq!(
+            check_recall(Some(tip), 0, window),
+            Err(Code::MsgKeyNotFound)
         );
         let elsewhere = RecallTarget {
             same_conversation: false,

@@ -130,7 +130,9 @@ pub struct SessionQuery {
     pub size: u32,
 }
 
-/// A page of history: seqnos strictly between `after` and `before`.
+/// A page of history: seqnos strictly between `after` and `before`. With
+/// only `after`, the page holds the oldest messages above it; otherwise the
+/// newest below `before`.
 #[derive(Debug, Clone, Copy)]
 pub struct HistoryQuery {
     pub after: Option<u64>,
@@ -198,6 +200,15 @@ pub trait MessageStore: Send + Sync {
     /// Writes a message after applying every rule atomically (blocks,
     /// privacy, the stranger limit, recalls, retries).
     async fn send_message(&self, message: Outgoing) -> Result<Sent, StoreError>;
+
+    /// The message an earlier identical send stored, if it was within the
+    /// retry window (`since`, unix seconds).
+    async fn find_retry(
+        &self,
+        sender: Mid,
+        fingerprint: [u8; 32],
+        since: i64,
+    ) -> Result<Option<Sent>, StoreError>;
 
     /// A page of `owner`'s sessions, and whether more follow.
     async fn sessions(

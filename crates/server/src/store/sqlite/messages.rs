@@ -311,30 +311,35 @@ fn count_unread(
     .map(|n| n as u64)
 }
 
+/// The message an identical earlier send stored since `since` (unix seconds).
+fn find_retry(
+    conn: &Connection,
+    sender: Mid,
+    fingerprint: &[u8; 32],
+    since: i64,
+) -> rusqlite::Result<Option<Sent>> {
+    conn.prepare_cached(
+        "SELECT r.msg_key, m.seqno FROM send_retries r
+         JOIN messages m ON m.msg_key = r.msg_key
+         WHERE r.sender = ?1 AND r.fingerprint = ?2 AND r.created_at >= ?3",
+    )?
+    .query_row(params![sender.as_i64(), &fingerprint[..], since], |r| {
+        Ok(Sent {
+            msg_key: r.get::<_, i64>(0)? as u64,
+            msg_seqno: r.get::<_, i64>(1)? as u64,
+            retried: true,
+        })
+    })
+    .optional()
+}
+
 fn send(conn: &Connection, keys: &KeyGen, m: &Outgoing) -> Result<Sent, StoreError> {
     let now_secs = m.now_us / 1_000_000;
     if let (Origin::User, Some(fp)) = (m.origin, &m.fingerprint) {
-        let earlier = conn
-            .prepare_cached(
-                "SELECT r.msg_key, m.seqno FROM send_retries r
-                 JOIN messages m ON m.msg_key = r.msg_key
-                 WHERE r.sender = ?1 AND r.fingerprint = ?2 AND r.created_at >= ?3",
-            )?
-            .query_row(
-                params![
-                    m.sender.as_i64(),
-                    &fp[..],
-                    now_secs - m.limits.retry_window_secs
-                ],
-                |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
-            )
-            .optional()?;
-        if let Some((msg_key, msg_seqno)) = earlier {
-            return Ok(Sent {
-                msg_key,
-                msg_seqno,
-                retried: true,
-            });
+        if let Some(earlier) =
+            find_retry(conn, m.sender, fp, now_secs - m.limits.retry_window_secs)?
+        {
+            return Ok(earlier);
         }
     }
     if !user_exists(conn, m.receiver)? {
@@ -369,34 +374,30 @@ fn send(conn: &Connection, keys: &KeyGen, m: &Outgoing) -> Result<Sent, StoreErr
     if let Some(target_key) = m.recall_target {
         let target = conn
             .prepare_cached(
-                "SELECT conversation_id, seqno, sender_uid, msg_status, msg_type, ts_us
+                "SELECT conversation_id, seqno, sender_uid, msg_status, msg_type, ts_us, visible_to
                  FROM messages WHERE msg_key = ?1",
             )?
             .query_row([target_key as i64], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, i64>(1)? as u64,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, i64>(3)?,
-                    r.get::<_, i64>(4)?,
-                    r.get::<_, i64>(5)?,
-                ))
+                let target = RecallTarget {
+                    same_conversation: r.get::<_, i64>(0)? == conversation,
+                    sent_by_caller: r.get::<_, i64>(2)? == m.sender.as_i64(),
+                    msg_status: r.get(3)?,
+                    msg_type: r.get(4)?,
+                    ts_us: r.get(5)?,
+                    visible_to_both: r.get::<_, i64>(6)? == 0,
+                };
+                Ok((target, r.get::<_, i64>(1)? as u64))
             })
             .optional()?;
-        let facts = target.map(|(conv, _, sender, status, msg_type, ts_us)| RecallTarget {
-            same_conversation: conv == conversation,
-            sent_by_caller: sender == m.sender.as_i64(),
-            msg_status: status,
-            msg_type,
-            ts_us,
-        });
-        policy::check_recall(facts, m.now_us, m.limits.recall_window_us)
+        policy::check_recall(target.map(|(t, _)| t), m.now_us, m.limits.recall_window_us)
             .map_err(StoreError::Rejected)?;
-        let (_, target_seqno, ..) = target.expect("checked above");
+        let (_, target_seqno) = target.expect("checked above");
         conn.prepare_cached("UPDATE messages SET msg_status = 1 WHERE msg_key = ?1")?
             .execute([target_key as i64])?;
+        // The recalled message (the caller's own, shown to both, neither a
+        // recall nor already recalled) counted as unread if the receiver had
+        // not read up to it; it no longer waits to be read.
         if target_seqno > receiver_ack {
-            // A recalled message no longer waits to be read.
             conn.prepare_cached(
                 "UPDATE sessions SET unread_count = MAX(unread_count - 1, 0)
                  WHERE owner = ?1 AND session_type = 1 AND talker_id = ?2",
@@ -528,6 +529,16 @@ impl MessageStore for Sqlite {
         self.write(move |conn| send(conn, &keys, &message)).await
     }
 
+    async fn find_retry(
+        &self,
+        sender: Mid,
+        fingerprint: [u8; 32],
+        since: i64,
+    ) -> Result<Option<Sent>, StoreError> {
+        self.read(move |conn| Ok(find_retry(conn, sender, &fingerprint, since)?))
+            .await
+    }
+
     async fn sessions(
         &self,
         owner: Mid,
@@ -596,11 +607,18 @@ impl MessageStore for Sqlite {
                 return Ok((Vec::new(), false));
             };
             let size = query.size as usize;
+            // With only a lower bound the page starts right after it (the
+            // oldest messages above it), so a client polling with the last
+            // seqno it saw never skips any; otherwise it ends at the upper
+            // bound (or the newest message). Either way it is returned newest
+            // first, and has_more says whether the range holds more.
+            let forward = query.after.is_some() && query.before.is_none();
+            let direction = if forward { "ASC" } else { "DESC" };
             let mut stmt = conn.prepare_cached(&format!(
                 "SELECT {MESSAGE_COLUMNS} FROM messages m
                  WHERE m.conversation_id = ?1 AND m.seqno > ?2 AND m.seqno < ?3
                    AND (m.visible_to = 0 OR m.visible_to = ?4) AND m.msg_status != 2
-                 ORDER BY m.seqno DESC LIMIT ?5"
+                 ORDER BY m.seqno {direction} LIMIT ?5"
             ))?;
             let after = query.after.map_or(0, |s| s.min(i64::MAX as u64) as i64);
             let before = query
@@ -613,6 +631,9 @@ impl MessageStore for Sqlite {
             let mut messages = rows.collect::<Result<Vec<_>, _>>()?;
             let has_more = messages.len() > size;
             messages.truncate(size);
+            if forward {
+                messages.reverse();
+            }
             Ok((messages, has_more))
         })
         .await
@@ -696,7 +717,8 @@ impl MessageStore for Sqlite {
                 .unwrap_or((None, false));
             let status = match theirs {
                 Some(policy::FOLLOW) if mine == Some(policy::FOLLOW) => 6,
-                Some(policy::QUIET_FOLLOW) => 1,
+                // A quiet follow is invisible to the one followed.
+                Some(policy::QUIET_FOLLOW) => 0,
                 Some(attribute) => attribute,
                 None => 0,
             };
