@@ -34,6 +34,19 @@ pub struct Config {
     /// Number of read-only database connections.
     #[arg(long, env = "SIXIN_READERS", default_value_t = 4)]
     pub readers: usize,
+
+    /// Most users one user may follow, quiet follows included (22009 beyond).
+    #[arg(long, env = "SIXIN_MAX_FOLLOWINGS", default_value_t = 2000)]
+    pub max_followings: u64,
+
+    /// Most users one user may block (22008 beyond).
+    #[arg(long, env = "SIXIN_MAX_BLACKLIST", default_value_t = 5000)]
+    pub max_blacklist: u64,
+
+    /// Most follow groups one user may create, besides the special and the
+    /// default group (22102 beyond).
+    #[arg(long, env = "SIXIN_MAX_TAGS", default_value_t = 20)]
+    pub max_tags: u64,
 }
 
 impl Config {
@@ -46,6 +59,9 @@ impl Config {
             public_url: None,
             session_days: 30,
             readers: 4,
+            max_followings: 2000,
+            max_blacklist: 5000,
+            max_tags: 20,
         }
     }
 
