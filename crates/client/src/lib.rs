@@ -7,6 +7,8 @@
 
 mod relations;
 
+pub use relations::RelationAct;
+
 use reqwest::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
