@@ -124,7 +124,10 @@ struct Paging {
 
 impl Paging {
     fn ps(self) -> u64 {
-        self.ps.filter(|&ps| ps > 0).unwrap_or(DEFAULT_PS).min(MAX_PS)
+        self.ps
+            .filter(|&ps| ps > 0)
+            .unwrap_or(DEFAULT_PS)
+            .min(MAX_PS)
     }
 
     fn pn(self) -> u64 {
@@ -153,7 +156,10 @@ fn vip_of(profile: &Profile) -> RelationVip {
 /// all zeros (and `tag: null`) when there is none or it is hidden.
 fn relation_view(mid: Mid, pair: &RelationPair, show_quiet: bool) -> Relation {
     let attribute = pair.attribute(show_quiet);
-    let row = pair.forward.as_ref().filter(|_| attribute != attribute::NONE);
+    let row = pair
+        .forward
+        .as_ref()
+        .filter(|_| attribute != attribute::NONE);
     Relation {
         mid: mid.get(),
         attribute,

@@ -285,8 +285,7 @@ pub trait RelationStore: Send + Sync {
     /// Sets the groups of each of `fids` to exactly `tagids` (`0` alone: the
     /// default group). 22105 when one is not followed, 22104 for a group that
     /// is not `mid`'s. All or nothing.
-    async fn set_tags(&self, mid: Mid, fids: Vec<Mid>, tagids: Vec<i64>)
-        -> Result<(), StoreError>;
+    async fn set_tags(&self, mid: Mid, fids: Vec<Mid>, tagids: Vec<i64>) -> Result<(), StoreError>;
 }
 
 #[cfg(test)]

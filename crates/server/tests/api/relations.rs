@@ -32,12 +32,22 @@ async fn attribute(client: &Client, fid: u64) -> i64 {
 
 async fn following_mids(client: &Client, vmid: u64) -> Vec<u64> {
     let list = client.followings(vmid, None, None).await.unwrap();
-    list.into_data().unwrap().list.iter().map(|e| e.mid).collect()
+    list.into_data()
+        .unwrap()
+        .list
+        .iter()
+        .map(|e| e.mid)
+        .collect()
 }
 
 async fn follower_mids(client: &Client, vmid: u64) -> Vec<u64> {
     let list = client.followers(vmid, None, None).await.unwrap();
-    list.into_data().unwrap().list.iter().map(|e| e.mid).collect()
+    list.into_data()
+        .unwrap()
+        .list
+        .iter()
+        .map(|e| e.mid)
+        .collect()
 }
 
 async fn three(app: &TestApp) -> ((u64, Client), (u64, Client), (u64, Client)) {
@@ -91,7 +101,12 @@ async fn no_relation_is_attribute_0_with_mtime_0() {
     let ((_, alice), (bob_id, _), _) = three(&app).await;
     let relation = alice.relation(bob_id).await.unwrap().into_data().unwrap();
     assert_eq!(
-        (relation.attribute, relation.mtime, relation.tag, relation.special),
+        (
+            relation.attribute,
+            relation.mtime,
+            relation.tag,
+            relation.special
+        ),
         (0, 0, None, 0)
     );
 }
@@ -189,7 +204,12 @@ async fn mutual_follows_are_6_on_both_sides_and_unfollowing_leaves_the_other_at_
     act(&bob, alice_id, Follow).await;
     assert_eq!(attribute(&alice, bob_id).await, 6);
     assert_eq!(attribute(&bob, alice_id).await, 6);
-    let space = alice.space_relation(bob_id).await.unwrap().into_data().unwrap();
+    let space = alice
+        .space_relation(bob_id)
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
     assert_eq!((space.relation.mid, space.relation.attribute), (bob_id, 6));
     assert_eq!(
         (space.be_relation.mid, space.be_relation.attribute),
@@ -210,9 +230,15 @@ async fn becoming_mutual_refreshes_the_relation_so_it_moves_to_the_top() {
     let ((alice_id, alice), (bob_id, bob), (carol_id, _)) = three(&app).await;
     act(&alice, bob_id, Follow).await;
     act(&alice, carol_id, Follow).await;
-    assert_eq!(following_mids(&alice, alice_id).await, vec![carol_id, bob_id]);
+    assert_eq!(
+        following_mids(&alice, alice_id).await,
+        vec![carol_id, bob_id]
+    );
     act(&bob, alice_id, Follow).await;
-    assert_eq!(following_mids(&alice, alice_id).await, vec![bob_id, carol_id]);
+    assert_eq!(
+        following_mids(&alice, alice_id).await,
+        vec![bob_id, carol_id]
+    );
 }
 
 #[tokio::test]
@@ -223,17 +249,35 @@ async fn a_quiet_follow_is_seen_only_by_the_follower() {
     assert_eq!(attribute(&alice, bob_id).await, 1);
     // Bob does not see it: not a follower, no relation from alice.
     assert!(follower_mids(&bob, bob_id).await.is_empty());
-    let space = bob.space_relation(alice_id).await.unwrap().into_data().unwrap();
+    let space = bob
+        .space_relation(alice_id)
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
     assert_eq!(space.be_relation.attribute, 0);
     assert_eq!(space.be_relation.mtime, 0);
-    let stat = bob.relation_stat(bob_id).await.unwrap().into_data().unwrap();
+    let stat = bob
+        .relation_stat(bob_id)
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
     assert_eq!(stat.follower, 0);
     // Alice sees it among her whispers, not her followings.
     assert!(following_mids(&alice, alice_id).await.is_empty());
     let whispers = alice.whispers().await.unwrap().into_data().unwrap();
     assert_eq!(whispers.list.len(), 1);
-    assert_eq!((whispers.list[0].mid, whispers.list[0].attribute), (bob_id, 1));
-    let stat = alice.relation_stat(alice_id).await.unwrap().into_data().unwrap();
+    assert_eq!(
+        (whispers.list[0].mid, whispers.list[0].attribute),
+        (bob_id, 1)
+    );
+    let stat = alice
+        .relation_stat(alice_id)
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
     assert_eq!((stat.following, stat.whisper), (0, 1));
 }
 
@@ -274,7 +318,12 @@ async fn blocking_removes_follows_in_both_directions_and_no_one_can_follow_back(
     assert!(follower_mids(&alice, alice_id).await.is_empty());
     assert!(follower_mids(&bob, bob_id).await.is_empty());
     // Bob sees the block from his side.
-    let space = bob.space_relation(alice_id).await.unwrap().into_data().unwrap();
+    let space = bob
+        .space_relation(alice_id)
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
     assert_eq!(space.be_relation.attribute, 128);
 
     let refused = act(&bob, alice_id, Follow).await;
@@ -312,7 +361,12 @@ async fn the_blacklist_lists_blocked_users_newest_first_with_attribute_128() {
         .list
         .iter()
         .all(|e| e.attribute == 128 && e.tag.is_none() && e.special == 0));
-    let stat = alice.relation_stat(alice_id).await.unwrap().into_data().unwrap();
+    let stat = alice
+        .relation_stat(alice_id)
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
     assert_eq!(stat.black, 2);
     // Someone else asking sees no blacklist count.
     let stat = app
@@ -381,13 +435,19 @@ async fn a_followers_entry_has_exactly_the_documented_fields() {
     let ((alice_id, _), (bob_id, bob), _) = three(&app).await;
     act(&bob, alice_id, Follow).await;
     let body = app
-        .get_raw(&format!("/x/relation/followers?vmid={alice_id}&ps=2&pn=1"), None)
+        .get_raw(
+            &format!("/x/relation/followers?vmid={alice_id}&ps=2&pn=1"),
+            None,
+        )
         .await;
     assert_eq!(body["code"], 0);
     assert_eq!(body["message"], "0");
     assert_eq!(body["ttl"], 1);
     let data = body["data"].as_object().unwrap();
-    assert_eq!(data.keys().collect::<Vec<_>>(), ["list", "re_version", "total"]);
+    assert_eq!(
+        data.keys().collect::<Vec<_>>(),
+        ["list", "re_version", "total"]
+    );
     assert_eq!(data["total"], 1);
     assert!(data["re_version"].is_u64());
     let mut entry = data["list"][0].clone();
@@ -431,7 +491,13 @@ async fn lists_are_newest_first_and_paged_with_ps_and_pn() {
     let mids: Vec<u64> = page1.list.iter().map(|e| e.mid).collect();
     assert_eq!(mids, vec![fans[4], fans[3]]);
     let page3 = anon.followers(star_id, Some(2), Some(3)).await.unwrap();
-    let mids: Vec<u64> = page3.into_data().unwrap().list.iter().map(|e| e.mid).collect();
+    let mids: Vec<u64> = page3
+        .into_data()
+        .unwrap()
+        .list
+        .iter()
+        .map(|e| e.mid)
+        .collect();
     assert_eq!(mids, vec![fans[0]]);
     // Defaults: ps 50, pn 1.
     assert_eq!(follower_mids(&anon, star_id).await.len(), 5);
@@ -545,7 +611,12 @@ async fn stat_and_myinfo_count_follows_and_fans() {
         body["data"],
         json!({"mid": alice_id, "following": 2, "whisper": 0, "black": 0, "follower": 1})
     );
-    let own = carol.relation_stat(carol_id).await.unwrap().into_data().unwrap();
+    let own = carol
+        .relation_stat(carol_id)
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
     assert_eq!((own.following, own.whisper), (0, 1));
     let me = alice.myinfo().await.unwrap().into_data().unwrap();
     assert_eq!((me.following, me.follower), (2, 1));
@@ -604,7 +675,12 @@ async fn groups_are_created_renamed_listed_and_deleted() {
     let ((_, alice), (bob_id, _), (carol_id, _)) = three(&app).await;
     act(&alice, bob_id, Follow).await;
     act(&alice, carol_id, Follow).await;
-    let classmates = alice.create_tag("我的同学").await.unwrap().into_data().unwrap();
+    let classmates = alice
+        .create_tag("我的同学")
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
     let vup = alice.create_tag("vUP").await.unwrap().into_data().unwrap();
     assert!(vup.tagid > classmates.tagid && classmates.tagid > 0);
     assert_code(
@@ -651,8 +727,16 @@ async fn groups_are_created_renamed_listed_and_deleted() {
         .into_data()
         .unwrap();
     assert_eq!(members.iter().map(|m| m.mid).collect::<Vec<_>>(), [bob_id]);
-    let default = alice.tag_members(0, None, None).await.unwrap().into_data().unwrap();
-    assert_eq!(default.iter().map(|m| m.mid).collect::<Vec<_>>(), [carol_id]);
+    let default = alice
+        .tag_members(0, None, None)
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    assert_eq!(
+        default.iter().map(|m| m.mid).collect::<Vec<_>>(),
+        [carol_id]
+    );
 
     assert_code(
         &alice.rename_tag(classmates.tagid, "膜法师").await.unwrap(),
@@ -680,7 +764,10 @@ async fn a_group_member_page_has_exactly_the_documented_fields() {
     let ((_, alice), (bob_id, _), _) = three(&app).await;
     act(&alice, bob_id, Follow).await;
     let tag = alice.create_tag("vUP").await.unwrap().into_data().unwrap();
-    alice.add_users_to_tags(&[bob_id], &[tag.tagid]).await.unwrap();
+    alice
+        .add_users_to_tags(&[bob_id], &[tag.tagid])
+        .await
+        .unwrap();
     let body = app
         .get_raw(
             &format!("/x/relation/tag?tagid={}&ps=2&pn=1", tag.tagid),
@@ -726,7 +813,13 @@ async fn putting_users_back_with_tagids_0_returns_them_to_the_default_group() {
         )
         .await;
     assert_eq!(body["data"]["list"][0]["tag"], Value::Null);
-    assert!(alice.special().await.unwrap().into_data().unwrap().is_empty());
+    assert!(alice
+        .special()
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]
@@ -739,7 +832,12 @@ async fn group_rules_answer_their_codes() {
     let long = alice.create_tag(&"字".repeat(17)).await.unwrap();
     assert_code(&long, 22103);
     assert_eq!(long.message, "分组名过长");
-    let a = alice.create_tag(&"字".repeat(16)).await.unwrap().into_data().unwrap();
+    let a = alice
+        .create_tag(&"字".repeat(16))
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
     let exists = alice.create_tag(&"字".repeat(16)).await.unwrap();
     assert_code(&exists, 22106);
     assert_eq!(exists.message, "该分组已经存在");
@@ -750,12 +848,18 @@ async fn group_rules_answer_their_codes() {
     assert_eq!(full.message, "分组数量超过限制");
 
     assert_code(&alice.rename_tag(a.tagid, "b").await.unwrap(), 22106);
-    assert_code(&alice.rename_tag(a.tagid, &"x".repeat(17)).await.unwrap(), 22103);
+    assert_code(
+        &alice.rename_tag(a.tagid, &"x".repeat(17)).await.unwrap(),
+        22103,
+    );
     let missing = alice.rename_tag(999_999, "z").await.unwrap();
     assert_code(&missing, 22104);
     assert_eq!(missing.message, "该分组不存在");
 
-    let not_following = alice.add_users_to_tags(&[carol_id], &[b.tagid]).await.unwrap();
+    let not_following = alice
+        .add_users_to_tags(&[carol_id], &[b.tagid])
+        .await
+        .unwrap();
     assert_code(&not_following, 22105);
     assert_eq!(not_following.message, "未关注");
     // All or nothing: bob is not grouped either.
@@ -766,9 +870,21 @@ async fn group_rules_answer_their_codes() {
             .unwrap(),
         22105,
     );
-    assert_eq!(alice.relation(bob_id).await.unwrap().into_data().unwrap().tag, None);
+    assert_eq!(
+        alice
+            .relation(bob_id)
+            .await
+            .unwrap()
+            .into_data()
+            .unwrap()
+            .tag,
+        None
+    );
     assert_code(
-        &alice.add_users_to_tags(&[bob_id], &[999_999]).await.unwrap(),
+        &alice
+            .add_users_to_tags(&[bob_id], &[999_999])
+            .await
+            .unwrap(),
         22104,
     );
     let answer = app
@@ -787,11 +903,17 @@ async fn someone_elses_group_is_not_yours() {
     let bobs = bob.create_tag("bob's").await.unwrap().into_data().unwrap();
     act(&alice, carol_id, Follow).await;
     assert_code(
-        &alice.add_users_to_tags(&[carol_id], &[bobs.tagid]).await.unwrap(),
+        &alice
+            .add_users_to_tags(&[carol_id], &[bobs.tagid])
+            .await
+            .unwrap(),
         22104,
     );
     assert_code(&alice.rename_tag(bobs.tagid, "mine").await.unwrap(), 22104);
-    assert_code(&alice.tag_members(bobs.tagid, None, None).await.unwrap(), 22104);
+    assert_code(
+        &alice.tag_members(bobs.tagid, None, None).await.unwrap(),
+        22104,
+    );
     assert_code(&alice.delete_tag(bobs.tagid).await.unwrap(), 0);
     let tags = bob.tags().await.unwrap().into_data().unwrap();
     assert_eq!(tags.len(), 3, "bob's group survives: {tags:?}");
@@ -823,10 +945,25 @@ async fn groups_do_not_survive_an_unfollow_and_a_refollow_starts_in_the_default_
         .unwrap();
     act(&bob, alice_id, RemoveFan).await;
     act(&alice, bob_id, Follow).await;
-    assert_eq!(alice.relation(bob_id).await.unwrap().into_data().unwrap().tag, None);
+    assert_eq!(
+        alice
+            .relation(bob_id)
+            .await
+            .unwrap()
+            .into_data()
+            .unwrap()
+            .tag,
+        None
+    );
     alice.add_users_to_tags(&[bob_id], &[-10]).await.unwrap();
     act(&bob, alice_id, Block).await;
-    assert!(alice.special().await.unwrap().into_data().unwrap().is_empty());
+    assert!(alice
+        .special()
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap()
+        .is_empty());
 }
 
 // ---- authentication ---------------------------------------------------------
@@ -838,10 +975,19 @@ async fn every_post_without_csrf_is_minus_111_without_cookies_minus_101_and_chan
     act(&alice, bob_id, Follow).await;
     let tag = alice.create_tag("keep").await.unwrap().into_data().unwrap();
     let posts = [
-        ("/x/relation/modify", format!("fid={bob_id}&act=2&re_src=11")),
-        ("/x/relation/modify", format!("fid={bob_id}&act=5&re_src=11")),
+        (
+            "/x/relation/modify",
+            format!("fid={bob_id}&act=2&re_src=11"),
+        ),
+        (
+            "/x/relation/modify",
+            format!("fid={bob_id}&act=5&re_src=11"),
+        ),
         ("/x/relation/tag/create", "tag=new".to_owned()),
-        ("/x/relation/tag/update", format!("tagid={}&name=renamed", tag.tagid)),
+        (
+            "/x/relation/tag/update",
+            format!("tagid={}&name=renamed", tag.tagid),
+        ),
         ("/x/relation/tag/del", format!("tagid={}", tag.tagid)),
         (
             "/x/relation/tags/addUsers",
@@ -929,7 +1075,8 @@ fn add_fans(app: &TestApp, star: u64, n: u64) {
             .unwrap();
         for i in 0..n {
             let mid = 1_000_000 + i as i64;
-            user.execute(rusqlite::params![mid, format!("fan{i}")]).unwrap();
+            user.execute(rusqlite::params![mid, format!("fan{i}")])
+                .unwrap();
             follow
                 .execute(rusqlite::params![mid, star as i64, 1_000 + i as i64])
                 .unwrap();

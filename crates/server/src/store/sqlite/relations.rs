@@ -411,8 +411,10 @@ fn tag_name_taken(
     if is_builtin_tag_name(name) {
         return Ok(true);
     }
-    conn.prepare_cached("SELECT 1 FROM relation_tags WHERE mid = ?1 AND name = ?2 AND tagid IS NOT ?3")?
-        .exists(params![mid.as_i64(), name.as_str(), other_than])
+    conn.prepare_cached(
+        "SELECT 1 FROM relation_tags WHERE mid = ?1 AND name = ?2 AND tagid IS NOT ?3",
+    )?
+    .exists(params![mid.as_i64(), name.as_str(), other_than])
 }
 
 fn set_tags(conn: &Connection, mid: Mid, fids: &[Mid], tagids: &[i64]) -> Result<(), StoreError> {
@@ -504,9 +506,8 @@ impl RelationStore for Sqlite {
                     .query_row([mid.as_i64()], |r| r.get(0))?;
                 Ok(n.max(0) as u64)
             };
-            let special = count(
-                "SELECT COUNT(*) FROM relation_tag_members WHERE mid = ?1 AND tagid = -10",
-            )?;
+            let special =
+                count("SELECT COUNT(*) FROM relation_tag_members WHERE mid = ?1 AND tagid = -10")?;
             let grouped =
                 count("SELECT COUNT(DISTINCT fid) FROM relation_tag_members WHERE mid = ?1")?;
             let following = counts(conn, mid)?.following;
@@ -592,8 +593,10 @@ impl RelationStore for Sqlite {
             if existing.max(0) as u64 >= limits.max_tags {
                 return Err(reject(Code::TooManyTags));
             }
-            conn.prepare_cached("INSERT INTO relation_tags (mid, name, ctime) VALUES (?1, ?2, ?3)")?
-                .execute(params![mid.as_i64(), name.as_str(), now])?;
+            conn.prepare_cached(
+                "INSERT INTO relation_tags (mid, name, ctime) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![mid.as_i64(), name.as_str(), now])?;
             Ok(conn.last_insert_rowid())
         })
         .await
@@ -617,8 +620,10 @@ impl RelationStore for Sqlite {
     async fn delete_tag(&self, mid: Mid, tagid: i64) -> Result<(), StoreError> {
         self.write(move |conn| {
             if owns_tag(conn, mid, tagid)? {
-                conn.prepare_cached("DELETE FROM relation_tag_members WHERE mid = ?1 AND tagid = ?2")?
-                    .execute(params![mid.as_i64(), tagid])?;
+                conn.prepare_cached(
+                    "DELETE FROM relation_tag_members WHERE mid = ?1 AND tagid = ?2",
+                )?
+                .execute(params![mid.as_i64(), tagid])?;
                 conn.prepare_cached("DELETE FROM relation_tags WHERE tagid = ?1")?
                     .execute([tagid])?;
             }
@@ -627,12 +632,7 @@ impl RelationStore for Sqlite {
         .await
     }
 
-    async fn set_tags(
-        &self,
-        mid: Mid,
-        fids: Vec<Mid>,
-        tagids: Vec<i64>,
-    ) -> Result<(), StoreError> {
+    async fn set_tags(&self, mid: Mid, fids: Vec<Mid>, tagids: Vec<i64>) -> Result<(), StoreError> {
         self.write(move |conn| set_tags(conn, mid, &fids, &tagids))
             .await
     }
