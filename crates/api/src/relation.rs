@@ -177,6 +177,12 @@ pub struct CreatedTag {
     pub tagid: i64,
 }
 
+/// `data` of `POST /x/relation/batch/modify`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchModifyResult {
+    pub failed_fids: Vec<u64>,
+}
+
 /// A JSON object whose keys keep the order given (`tag/user`: `-10` first,
 /// then groups in creation order; `relations`: the order asked for).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,8 +1,8 @@
 //! Calls of the user-relation family.
 
 use sixin_api::relation::{
-    CreatedTag, Relation, RelationList, RelationStat, Relations, SpaceRelation, Tag, TagMember,
-    TagNames, UntotalledRelationList,
+    BatchModifyResult, CreatedTag, Relation, RelationList, RelationStat, Relations, SpaceRelation,
+    Tag, TagMember, TagNames, UntotalledRelationList,
 };
 use sixin_api::Envelope;
 
@@ -48,6 +48,54 @@ impl Client {
                 ("fid", fid.to_string()),
                 ("act", (act as u8).to_string()),
                 ("re_src", "11".into()),
+            ],
+        )
+        .await
+    }
+
+    /// `POST /x/relation/batch/modify` (`act` 1 or 5).
+    pub async fn batch_modify_relation(
+        &self,
+        fids: &[u64],
+        act: RelationAct,
+    ) -> Result<Envelope<BatchModifyResult>, Error> {
+        self.post_form(
+            "/x/relation/batch/modify",
+            &[
+                ("fids", joined(fids)),
+                ("act", (act as u8).to_string()),
+                ("re_src", "11".into()),
+            ],
+        )
+        .await
+    }
+
+    /// `POST /x/relation/tags/copyUsers`
+    pub async fn copy_users_to_tags(
+        &self,
+        fids: &[u64],
+        tagids: &[i64],
+    ) -> Result<Envelope<()>, Error> {
+        self.post_form(
+            "/x/relation/tags/copyUsers",
+            &[("fids", joined(fids)), ("tagids", joined(tagids))],
+        )
+        .await
+    }
+
+    /// `POST /x/relation/tags/moveUsers`
+    pub async fn move_users_between_tags(
+        &self,
+        fids: &[u64],
+        before: &[i64],
+        after: &[i64],
+    ) -> Result<Envelope<()>, Error> {
+        self.post_form(
+            "/x/relation/tags/moveUsers",
+            &[
+                ("beforeTagids", joined(before)),
+                ("afterTagids", joined(after)),
+                ("fids", joined(fids)),
             ],
         )
         .await

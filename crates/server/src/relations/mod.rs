@@ -24,9 +24,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Deserializer};
 use sixin_api::relation::{
-    attribute, CreatedTag, OrderedMap, Relation, RelationList, RelationListItem, RelationStat,
-    RelationVip, Relations, SpaceRelation, SpaceRelationSide, Tag, TagMember, TagNames,
-    UntotalledRelationList,
+    attribute, BatchModifyResult, CreatedTag, OrderedMap, Relation, RelationList, RelationListItem,
+    RelationStat, RelationVip, Relations, SpaceRelation, SpaceRelationSide, Tag, TagMember,
+    TagNames, UntotalledRelationList,
 };
 use sixin_api::{Code, Envelope};
 
@@ -36,7 +36,9 @@ use crate::domain::{Mid, Profile};
 use crate::error::ApiError;
 use crate::extract::Query;
 use crate::state::AppState;
-use crate::store::{Act, ListEntry, ListKind, Page, RelationLimits, RelationPair, TagName};
+use crate::store::{
+    Act, ListEntry, ListKind, Page, RelationLimits, RelationPair, TagEdit, TagName,
+};
 
 /// Default `ps` of every paged list.
 const DEFAULT_PS: u64 = 50;
@@ -48,6 +50,7 @@ const OTHERS_MAX_PN: u64 = 5;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/x/relation/modify", post(modify_relation))
+        .route("/x/relation/batch/modify", post(batch_modify_relation))
         .route("/x/relation", get(get_relation))
         .route("/x/relation/relations", get(get_relations))
         .route("/x/space/acc/relation", get(get_space_relation))
@@ -68,6 +71,8 @@ pub fn router() -> Router<AppState> {
         .route("/x/relation/tag/update", post(update_tag))
         .route("/x/relation/tag/del", post(delete_tag))
         .route("/x/relation/tags/addUsers", post(add_users_to_tags))
+        .route("/x/relation/tags/copyUsers", post(copy_users_to_tags))
+        .route("/x/relation/tags/moveUsers", post(move_users_between_tags))
 }
 
 /// The configured limits.
@@ -215,6 +220,52 @@ async fn modify_relation(
         tracing::debug!(mid = %user.mid, fid = %form.fid, "relation became mutual");
     }
     Ok(Json(Envelope::empty()))
+}
+
+/// Most users one `batch/modify` may name.
+const MAX_BATCH_FIDS: usize = 50;
+
+#[derive(Debug, Deserialize)]
+struct BatchModifyForm {
+    // The document's table says `fids`, its example sends `fid`.
+    #[serde(alias = "fid")]
+    fids: CommaList<ListedMid>,
+    act: i64,
+}
+
+/// POST /x/relation/batch/modify
+///
+/// Follows (1) or blocks (5) up to 50 users, each on its own: those refused
+/// (yourself, unknown, blocked, already done, over a limit) are listed in
+/// `failed_fids`. Any other `act`, or more than 50 users, is -400.
+async fn batch_modify_relation(
+    State(state): State<AppState>,
+    CsrfForm { user, form }: CsrfForm<BatchModifyForm>,
+) -> Result<Json<Envelope<BatchModifyResult>>, ApiError> {
+    let act = match form.act {
+        1 => Act::Follow,
+        5 => Act::Block,
+        other => return Err(ApiError::bad_request(format!("batch act {other}"))),
+    };
+    if form.fids.0.len() > MAX_BATCH_FIDS {
+        return Err(ApiError::bad_request("more than 50 fids"));
+    }
+    let mut failed_fids = Vec::new();
+    for ListedMid(fid) in form.fids.0 {
+        let outcome = state
+            .store
+            .modify(user.mid, fid, act, limits(&state), now_secs())
+            .await;
+        match outcome {
+            Ok(_) => {}
+            Err(crate::store::StoreError::Rejected(code)) => {
+                tracing::debug!(%fid, %code, "batch modify refused");
+                failed_fids.push(fid.get());
+            }
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Ok(Json(Envelope::ok(BatchModifyResult { failed_fids })))
 }
 
 #[derive(Debug, Deserialize)]
@@ -622,7 +673,50 @@ async fn add_users_to_tags(
     CsrfForm { user, form }: CsrfForm<AddUsersForm>,
 ) -> Result<Json<Envelope<()>>, ApiError> {
     let fids = form.fids.0.into_iter().map(|ListedMid(m)| m).collect();
-    state.store.set_tags(user.mid, fids, form.tagids.0).await?;
+    state
+        .store
+        .edit_tags(user.mid, fids, TagEdit::Set(form.tagids.0))
+        .await?;
+    Ok(Json(Envelope::empty()))
+}
+
+/// POST /x/relation/tags/copyUsers
+///
+/// Adds the users to `tagids`, keeping their other groups.
+async fn copy_users_to_tags(
+    State(state): State<AppState>,
+    CsrfForm { user, form }: CsrfForm<AddUsersForm>,
+) -> Result<Json<Envelope<()>>, ApiError> {
+    let fids = form.fids.0.into_iter().map(|ListedMid(m)| m).collect();
+    state
+        .store
+        .edit_tags(user.mid, fids, TagEdit::Copy(form.tagids.0))
+        .await?;
+    Ok(Json(Envelope::empty()))
+}
+
+#[derive(Debug, Deserialize)]
+struct MoveUsersForm {
+    fids: CommaList<ListedMid>,
+    #[serde(rename = "beforeTagids")]
+    before_tagids: CommaList<i64>,
+    #[serde(rename = "afterTagids")]
+    after_tagids: CommaList<i64>,
+}
+
+/// POST /x/relation/tags/moveUsers
+///
+/// Takes the users out of `beforeTagids` and puts them in `afterTagids`.
+async fn move_users_between_tags(
+    State(state): State<AppState>,
+    CsrfForm { user, form }: CsrfForm<MoveUsersForm>,
+) -> Result<Json<Envelope<()>>, ApiError> {
+    let fids = form.fids.0.into_iter().map(|ListedMid(m)| m).collect();
+    let edit = TagEdit::Move {
+        from: form.before_tagids.0,
+        to: form.after_tagids.0,
+    };
+    state.store.edit_tags(user.mid, fids, edit).await?;
     Ok(Json(Envelope::empty()))
 }
 

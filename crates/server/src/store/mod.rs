@@ -12,7 +12,7 @@ pub mod sqlite;
 
 pub use relations::{
     Act, ListEntry, ListKind, ListPage, ModifyOutcome, Page, RelationCounts, RelationLimits,
-    RelationPair, RelationStore, StoredRelation, TagInfo, TagName,
+    RelationPair, RelationStore, StoredRelation, TagEdit, TagInfo, TagName,
 };
 
 use async_trait::async_trait;

@@ -223,6 +223,18 @@ impl TagName {
     }
 }
 
+/// A change to the groups of some follows. Group id `0` (the default group)
+/// is never stored: a follow in no group is in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TagEdit {
+    /// `tags/addUsers`: exactly these groups (`[0]`: back to the default group).
+    Set(Vec<i64>),
+    /// `tags/copyUsers`: these groups too.
+    Copy(Vec<i64>),
+    /// `tags/moveUsers`: out of `from`, into `to`.
+    Move { from: Vec<i64>, to: Vec<i64> },
+}
+
 /// Follows, quiet follows, blocks, fans and follow groups.
 #[async_trait]
 pub trait RelationStore: Send + Sync {
@@ -282,10 +294,9 @@ pub trait RelationStore: Send + Sync {
     /// the default one). Deleting a group that does not exist is not an error.
     async fn delete_tag(&self, mid: Mid, tagid: i64) -> Result<(), StoreError>;
 
-    /// Sets the groups of each of `fids` to exactly `tagids` (`0` alone: the
-    /// default group). 22105 when one is not followed, 22104 for a group that
-    /// is not `mid`'s. All or nothing.
-    async fn set_tags(&self, mid: Mid, fids: Vec<Mid>, tagids: Vec<i64>) -> Result<(), StoreError>;
+    /// Changes the groups of each of `fids`. 22105 when one is not followed,
+    /// 22104 for a group that is not `mid`'s. All or nothing.
+    async fn edit_tags(&self, mid: Mid, fids: Vec<Mid>, edit: TagEdit) -> Result<(), StoreError>;
 }
 
 #[cfg(test)]

@@ -720,6 +720,12 @@ async fn groups_are_created_renamed_listed_and_deleted() {
     );
     let special = alice.special().await.unwrap().into_data().unwrap();
     assert_eq!(special, vec![bob_id]);
+    let special_page = alice.tag_members(-10, None, None).await.unwrap();
+    let special_page = special_page.into_data().unwrap();
+    assert_eq!(
+        special_page.iter().map(|m| m.mid).collect::<Vec<_>>(),
+        [bob_id]
+    );
     let members = alice
         .tag_members(classmates.tagid, None, None)
         .await
@@ -966,6 +972,93 @@ async fn groups_do_not_survive_an_unfollow_and_a_refollow_starts_in_the_default_
         .is_empty());
 }
 
+#[tokio::test]
+async fn copying_adds_groups_and_moving_swaps_them() {
+    let app = spawn_app().await;
+    let ((_, alice), (bob_id, _), (carol_id, _)) = three(&app).await;
+    act(&alice, bob_id, Follow).await;
+    act(&alice, carol_id, Follow).await;
+    let a = alice
+        .create_tag("a")
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap()
+        .tagid;
+    let b = alice
+        .create_tag("b")
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap()
+        .tagid;
+    alice.add_users_to_tags(&[bob_id], &[a]).await.unwrap();
+    assert_code(
+        &alice
+            .copy_users_to_tags(&[bob_id, carol_id], &[-10])
+            .await
+            .unwrap(),
+        0,
+    );
+    let tag_of = |r: sixin_api::relation::Relation| (r.tag, r.special);
+    let bob = alice.relation(bob_id).await.unwrap().into_data().unwrap();
+    assert_eq!(tag_of(bob), (Some(vec![-10, a]), 1));
+    let carol = alice.relation(carol_id).await.unwrap().into_data().unwrap();
+    assert_eq!(tag_of(carol), (Some(vec![-10]), 1));
+
+    assert_code(
+        &alice
+            .move_users_between_tags(&[bob_id], &[a, -10], &[b])
+            .await
+            .unwrap(),
+        0,
+    );
+    let bob = alice.relation(bob_id).await.unwrap().into_data().unwrap();
+    assert_eq!(tag_of(bob), (Some(vec![b]), 0));
+    assert_code(
+        &alice
+            .move_users_between_tags(&[bob_id], &[b], &[999_999])
+            .await
+            .unwrap(),
+        22104,
+    );
+    act(&alice, carol_id, Unfollow).await;
+    assert_code(
+        &alice.copy_users_to_tags(&[carol_id], &[a]).await.unwrap(),
+        22105,
+    );
+}
+
+#[tokio::test]
+async fn batch_modify_follows_or_blocks_each_and_lists_the_refused() {
+    let app = spawn_app().await;
+    let ((alice_id, alice), (bob_id, _), (carol_id, carol)) = three(&app).await;
+    act(&carol, alice_id, Block).await;
+    let answer = alice
+        .batch_modify_relation(&[bob_id, carol_id, alice_id, 987654], Follow)
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    assert_eq!(answer.failed_fids, vec![carol_id, alice_id, 987654]);
+    assert_eq!(attribute(&alice, bob_id).await, 2);
+    let blocked = alice
+        .batch_modify_relation(&[bob_id], Block)
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    assert!(blocked.failed_fids.is_empty());
+    assert_eq!(attribute(&alice, bob_id).await, 128);
+    assert_code(
+        &alice
+            .batch_modify_relation(&[bob_id], Unblock)
+            .await
+            .unwrap(),
+        -400,
+    );
+}
+
 // ---- authentication ---------------------------------------------------------
 
 #[tokio::test]
@@ -993,6 +1086,15 @@ async fn every_post_without_csrf_is_minus_111_without_cookies_minus_101_and_chan
             "/x/relation/tags/addUsers",
             format!("fids={bob_id}&tagids={}", tag.tagid),
         ),
+        (
+            "/x/relation/tags/copyUsers",
+            format!("fids={bob_id}&tagids={}", tag.tagid),
+        ),
+        (
+            "/x/relation/tags/moveUsers",
+            format!("fids={bob_id}&beforeTagids=0&afterTagids={}", tag.tagid),
+        ),
+        ("/x/relation/batch/modify", format!("fids={bob_id}&act=5")),
     ];
     let form = "application/x-www-form-urlencoded";
     for (path, body) in &posts {

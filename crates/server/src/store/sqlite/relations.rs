@@ -27,7 +27,7 @@ use super::Sqlite;
 use crate::domain::Mid;
 use crate::store::{
     Act, ListEntry, ListKind, ListPage, ModifyOutcome, Page, RelationCounts, RelationLimits,
-    RelationPair, RelationStore, StoreError, StoredRelation, TagInfo, TagName,
+    RelationPair, RelationStore, StoreError, StoredRelation, TagEdit, TagInfo, TagName,
 };
 
 /// `tagid` meaning "every follow" in `GET /x/relation/tag`.
@@ -417,11 +417,20 @@ fn tag_name_taken(
     .exists(params![mid.as_i64(), name.as_str(), other_than])
 }
 
-fn set_tags(conn: &Connection, mid: Mid, fids: &[Mid], tagids: &[i64]) -> Result<(), StoreError> {
-    let mut wanted: Vec<i64> = tagids.iter().copied().filter(|&t| t != 0).collect();
-    wanted.sort_unstable();
-    wanted.dedup();
-    for &tagid in &wanted {
+/// Group ids without the default group (0), sorted, without repeats.
+fn real_tags(tagids: &[i64]) -> Vec<i64> {
+    let mut tags: Vec<i64> = tagids.iter().copied().filter(|&t| t != 0).collect();
+    tags.sort_unstable();
+    tags.dedup();
+    tags
+}
+
+fn edit_tags(conn: &Connection, mid: Mid, fids: &[Mid], edit: &TagEdit) -> Result<(), StoreError> {
+    let named: Vec<i64> = match edit {
+        TagEdit::Set(tags) | TagEdit::Copy(tags) => real_tags(tags),
+        TagEdit::Move { from, to } => real_tags(&[from.as_slice(), to.as_slice()].concat()),
+    };
+    for &tagid in &named {
         if tagid != SPECIAL_TAG && !owns_tag(conn, mid, tagid)? {
             return Err(reject(Code::TagNotFound));
         }
@@ -437,6 +446,18 @@ fn set_tags(conn: &Connection, mid: Mid, fids: &[Mid], tagids: &[i64]) -> Result
             .prepare_cached("SELECT tagid FROM relation_tag_members WHERE mid = ?1 AND fid = ?2")?
             .query_map([mid.as_i64(), fid.as_i64()], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
+        let wanted = match edit {
+            TagEdit::Set(tags) => real_tags(tags),
+            TagEdit::Copy(tags) => real_tags(&[current.as_slice(), tags.as_slice()].concat()),
+            TagEdit::Move { from, to } => {
+                let kept: Vec<i64> = current
+                    .iter()
+                    .copied()
+                    .filter(|t| !from.contains(t))
+                    .collect();
+                real_tags(&[kept.as_slice(), to.as_slice()].concat())
+            }
+        };
         for tagid in current.iter().filter(|t| !wanted.contains(t)) {
             conn.prepare_cached(
                 "DELETE FROM relation_tag_members WHERE mid = ?1 AND fid = ?2 AND tagid = ?3",
@@ -632,8 +653,8 @@ impl RelationStore for Sqlite {
         .await
     }
 
-    async fn set_tags(&self, mid: Mid, fids: Vec<Mid>, tagids: Vec<i64>) -> Result<(), StoreError> {
-        self.write(move |conn| set_tags(conn, mid, &fids, &tagids))
+    async fn edit_tags(&self, mid: Mid, fids: Vec<Mid>, edit: TagEdit) -> Result<(), StoreError> {
+        self.write(move |conn| edit_tags(conn, mid, &fids, &edit))
             .await
     }
 }
