@@ -8,6 +8,8 @@
 pub mod messages;
 mod relations;
 
+pub use relations::RelationAct;
+
 use reqwest::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
 use serde::de::DeserializeOwned;
 use serde::Serialize;

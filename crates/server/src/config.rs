@@ -65,6 +65,19 @@ pub struct Config {
     /// Largest image accepted by upload_bfs, in bytes.
     #[arg(long, env = "SIXIN_MAX_UPLOAD_BYTES", default_value_t = 10 * 1024 * 1024)]
     pub max_upload_bytes: usize,
+
+    /// Most users one user may follow, quiet follows included (22009 beyond).
+    #[arg(long, env = "SIXIN_MAX_FOLLOWINGS", default_value_t = 2000)]
+    pub max_followings: u64,
+
+    /// Most users one user may block (22008 beyond).
+    #[arg(long, env = "SIXIN_MAX_BLACKLIST", default_value_t = 5000)]
+    pub max_blacklist: u64,
+
+    /// Most follow groups one user may create, besides the special and the
+    /// default group (22102 beyond).
+    #[arg(long, env = "SIXIN_MAX_TAGS", default_value_t = 20)]
+    pub max_tags: u64,
 }
 
 impl Config {
@@ -84,6 +97,9 @@ impl Config {
             send_burst_secs: 10,
             send_ban_strikes: 20,
             max_upload_bytes: 10 * 1024 * 1024,
+            max_followings: 2000,
+            max_blacklist: 5000,
+            max_tags: 20,
         }
     }
 

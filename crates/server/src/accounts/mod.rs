@@ -194,6 +194,7 @@ async fn get_myinfo(
     user: CurrentUser,
 ) -> Result<Json<Envelope<MyInfo>>, ApiError> {
     let p = own_profile(&state, &user).await?;
+    let counts = state.store.relation_counts(user.mid).await?;
     Ok(Json(Envelope::ok(MyInfo {
         mid: p.mid.get(),
         name: p.uname.clone(),
@@ -224,9 +225,8 @@ async fn get_myinfo(
             ..level_info()
         },
         coins: 0.0,
-        // Relation counts arrive with the relations store.
-        following: 0,
-        follower: 0,
+        following: counts.following,
+        follower: counts.follower,
     })))
 }
 

@@ -12,7 +12,10 @@ mod relations;
 pub mod sqlite;
 
 pub use messages::MessageStore;
-pub use relations::RelationStore;
+pub use relations::{
+    Act, ListEntry, ListKind, ListPage, ModifyOutcome, Page, RelationCounts, RelationLimits,
+    RelationPair, RelationStore, StoredRelation, TagEdit, TagInfo, TagName,
+};
 
 use async_trait::async_trait;
 use sixin_api::account::{OfficialVerify, VipInput};

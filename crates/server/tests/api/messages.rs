@@ -1564,3 +1564,171 @@ async fn hosted_images_are_recognised_whatever_the_scheme() {
         .unwrap();
     assert_eq!(refused.code, 21037);
 }
+
+/// `POST /x/relation/modify` as `client`.
+async fn modify(app: &TestApp, client: &Client, fid: u64, act: i64) {
+    let body = post_as(
+        app,
+        client,
+        "/x/relation/modify",
+        &[
+            ("fid", &fid.to_string()),
+            ("act", &act.to_string()),
+            ("re_src", "11"),
+        ],
+    )
+    .await;
+    assert_eq!(body["code"], 0, "modify act {act}: {body}");
+}
+
+#[tokio::test]
+async fn becoming_mutual_followers_sends_the_automatic_greeting() {
+    let app = spawn_app().await;
+    let (a, alice) = app.user("alice").await;
+    let (b, bob) = app.user("bob").await;
+    modify(&app, &alice, b, 1).await;
+    assert!(
+        alice.session_detail(b).await.unwrap().data.is_none(),
+        "one-way follows send nothing"
+    );
+    modify(&app, &bob, a, 1).await;
+    let history = alice
+        .fetch_session_msgs(b, None, None, None)
+        .await
+        .unwrap()
+        .data
+        .unwrap();
+    let messages = history.messages.unwrap();
+    assert_eq!(messages.len(), 1);
+    let greeting = &messages[0];
+    assert_eq!(greeting.msg_source, 17);
+    assert_eq!(greeting.msg_type, 1);
+    assert_eq!(
+        greeting.sender_uid, b,
+        "sent by the one who completed the pair"
+    );
+    assert_eq!(greeting.receiver_id, a);
+    assert_eq!(
+        greeting.content,
+        text_content("我们已互相关注，开始聊天吧~")
+    );
+    let theirs = bob
+        .fetch_session_msgs(a, None, None, None)
+        .await
+        .unwrap()
+        .data
+        .unwrap();
+    assert_eq!(theirs.messages.unwrap()[0].msg_key, greeting.msg_key);
+    // Unfollowing and following back again greets again only when mutual again.
+    modify(&app, &alice, b, 2).await;
+    modify(&app, &alice, b, 1).await;
+    let history = alice
+        .fetch_session_msgs(b, None, None, None)
+        .await
+        .unwrap()
+        .data
+        .unwrap();
+    assert_eq!(history.messages.unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn blocks_stop_messages_both_ways() {
+    let app = spawn_app().await;
+    let (a, alice, b, bob) = acquainted(&app).await;
+    modify(&app, &alice, b, 5).await;
+    let mine = alice.send_text(b, "hello?").await.unwrap();
+    assert_eq!(mine.code, 25005);
+    assert_eq!(
+        mine.message,
+        "你已拉黑了对方，请先将对方移出黑名单后才能聊天"
+    );
+    assert_eq!(mine.data, None);
+    let theirs = bob.send_text(a, "hello?").await.unwrap();
+    assert_eq!(theirs.code, 25003);
+    modify(&app, &alice, b, 6).await;
+    assert_eq!(alice.send_text(b, "sorry").await.unwrap().code, 0);
+}
+
+#[tokio::test]
+async fn a_follow_lifts_the_stranger_limit_and_splits_unread_counts() {
+    let app = spawn_app().await;
+    let (a, alice) = app.user("alice").await;
+    let (b, bob) = app.user("bob").await;
+    let (c, carol) = app.user("carol").await;
+    // Bob quietly follows Alice: she may write to him freely, and her
+    // messages count as followed for him.
+    modify(&app, &bob, a, 3).await;
+    for text in ["one", "two", "three"] {
+        assert_eq!(alice.send_text(b, text).await.unwrap().code, 0);
+    }
+    carol.send_text(b, "stranger here").await.unwrap();
+    let unread = bob.single_unread().await.unwrap().data.unwrap();
+    assert_eq!((unread.follow_unread, unread.unfollow_unread), (3, 1));
+    let followed = bob
+        .get_sessions(9, &[])
+        .await
+        .unwrap()
+        .data
+        .unwrap()
+        .session_list
+        .unwrap();
+    assert_eq!(
+        followed.iter().map(|s| s.talker_id).collect::<Vec<_>>(),
+        vec![a]
+    );
+    assert_eq!((followed[0].is_follow, followed[0].can_fold), (1, 0));
+    let strangers = bob
+        .get_sessions(2, &[])
+        .await
+        .unwrap()
+        .data
+        .unwrap()
+        .session_list
+        .unwrap();
+    assert_eq!(
+        strangers.iter().map(|s| s.talker_id).collect::<Vec<_>>(),
+        vec![c]
+    );
+    assert_eq!((strangers[0].is_follow, strangers[0].can_fold), (0, 1));
+    // The split follows the relation as it is now.
+    modify(&app, &bob, a, 4).await;
+    let unread = bob.single_unread().await.unwrap().data.unwrap();
+    assert_eq!((unread.follow_unread, unread.unfollow_unread), (0, 4));
+    let _ = alice;
+}
+
+#[tokio::test]
+async fn push_settings_show_how_the_talker_relates_to_you() {
+    let app = spawn_app().await;
+    let (a, alice) = app.user("alice").await;
+    let (b, bob) = app.user("bob").await;
+    let path = format!("/link_setting/v1/link_setting/get_session_ss?talker_uid={b}");
+    let cookie = cookie_of(&alice);
+    modify(&app, &bob, a, 3).await;
+    assert_eq!(
+        app.get_raw(&path, Some(&cookie)).await["data"]["follow_status"],
+        0,
+        "quiet follows stay hidden"
+    );
+    modify(&app, &bob, a, 4).await;
+    modify(&app, &bob, a, 1).await;
+    assert_eq!(
+        app.get_raw(&path, Some(&cookie)).await["data"]["follow_status"],
+        2
+    );
+    modify(&app, &alice, b, 1).await;
+    let body = app.get_raw(&path, Some(&cookie)).await;
+    assert_eq!(body["data"]["follow_status"], 6);
+    let add = post_as(
+        &app,
+        &alice,
+        "/x/relation/tags/addUsers",
+        &[("fids", &b.to_string()), ("tagids", "-10")],
+    )
+    .await;
+    assert_eq!(add["code"], 0, "{add}");
+    assert_eq!(
+        app.get_raw(&path, Some(&cookie)).await["data"]["special"],
+        1
+    );
+}
