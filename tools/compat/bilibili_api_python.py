@@ -9,7 +9,9 @@ base URL" means for a client that hard-codes Bilibili's hosts.
 
 It creates two users through the admin API, then through the client: reads
 nav (WBI keys), sends text messages both ways, polls new sessions, lists
-sessions, fetches history, reads a session's detail and recalls a message.
+sessions, fetches history, reads a session's detail and recalls a message;
+then follows both ways and reads the relation, the lists, the counts and the
+automatic greeting.
 Exits non-zero on the first difference from what a Bilibili server would answer.
 """
 
@@ -100,6 +102,21 @@ async def main():
     assert recalled and recalled[0]["msg_status"] == 1, history
     assert history["messages"][0]["msg_type"] == 5
     print("recall: ok")
+
+    # Relations: follow both ways (which greets), read them back.
+    await user.User(b, credential=alice).modify_relation(user.RelationType.SUBSCRIBE)
+    await user.User(a, credential=bob).modify_relation(user.RelationType.SUBSCRIBE)
+    rel = await user.User(b, credential=alice).get_relation()
+    assert rel["relation"]["attribute"] == 6 and rel["be_relation"]["attribute"] == 6, rel
+    followers = await user.User(a, credential=alice).get_followers()
+    assert [f["mid"] for f in followers["list"]] == [b] and followers["total"] == 1, followers
+    followings = await user.User(b, credential=alice).get_followings()
+    assert [f["mid"] for f in followings["list"]] == [a], followings
+    stat = await user.User(a, credential=alice).get_relation_info()
+    assert stat["following"] == 1 and stat["follower"] == 1, stat
+    history = await session.fetch_session_msgs(b, alice)
+    assert history["messages"][0]["msg_source"] == 17, history
+    print("relations: ok (mutual, lists, stat, greeting)")
 
     settings = await session.get_session_settings(alice)
     assert settings["receive_unfollow_msg"] == 1, settings
