@@ -14,7 +14,7 @@ pub enum Code {
     // Common to every family.
     /// -101 账号未登录
     NotLoggedIn,
-    /// -111 csrf 校验失败
+    /// -111 csrf校验失败
     CsrfFailed,
     /// -400 请求错误
     BadRequest,
@@ -167,7 +167,7 @@ impl Code {
     pub const fn message(self) -> &'static str {
         match self {
             Code::NotLoggedIn => "账号未登录",
-            Code::CsrfFailed => "csrf 校验失败",
+            Code::CsrfFailed => "csrf校验失败",
             Code::BadRequest => "请求错误",
             Code::Forbidden => "访问权限不足",
             Code::NotFound => "啥都木有",

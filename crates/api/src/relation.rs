@@ -134,6 +134,11 @@ pub struct SpaceRelationSide {
 }
 
 /// `data` of `/x/space/wbi/acc/relation` (and `/x/space/acc/relation`).
+///
+/// The seed's table describes `relation` as the target's attribute towards
+/// the caller and `be_relation` the other way round; its response example
+/// shows the opposite (`relation.mid` is the target, carrying the caller's
+/// groups). The example is followed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SpaceRelation {
     /// The caller's relation to the target.

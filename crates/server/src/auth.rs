@@ -18,7 +18,7 @@ use subtle::ConstantTimeEq;
 
 use crate::domain::Mid;
 use crate::error::ApiError;
-use crate::extract::{parse_pairs, read_body};
+use crate::extract::{parse_merged, read_body};
 use crate::state::{random_hex, AppState};
 use crate::store::LoginSession;
 
@@ -157,7 +157,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
         let query = parts.uri.query().unwrap_or_default().to_owned();
         let bytes = read_body(Request::from_parts(parts, body)).await?;
         check_csrf(state, &user, &bytes, query.as_bytes())?;
-        let form = parse_pairs(&bytes)?;
+        let form = parse_merged(&bytes, query.as_bytes())?;
         Ok(CsrfForm { user, form })
     }
 }

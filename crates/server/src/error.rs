@@ -165,7 +165,7 @@ mod tests {
     fn documented_codes_keep_their_numbers_and_messages() {
         let pinned = [
             (Code::NotLoggedIn, -101, "账号未登录"),
-            (Code::CsrfFailed, -111, "csrf 校验失败"),
+            (Code::CsrfFailed, -111, "csrf校验失败"),
             (Code::BadRequest, -400, "请求错误"),
             (Code::NotFound, -404, "啥都木有"),
             (Code::ServerError, -500, "服务器错误"),

@@ -63,10 +63,23 @@ pub async fn read_body(req: Request) -> Result<axum::body::Bytes, ApiError> {
 /// Deserialises url-encoded pairs. Empty values count as absent, so that
 /// `ps=` gets the default rather than an error, as the real service does.
 pub fn parse_pairs<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(bytes)
+    parse_merged(bytes, b"")
+}
+
+/// Deserialises a POST's parameters: the body's pairs, then those of the
+/// query string whose names the body does not have (some clients put every
+/// parameter in the URL, as Bilibili accepts).
+pub fn parse_merged<T: DeserializeOwned>(body: &[u8], query: &[u8]) -> Result<T, ApiError> {
+    let mut pairs: Vec<(String, String)> = form_urlencoded::parse(body)
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| (k.trim().to_owned(), v.into_owned()))
         .collect();
+    let from_query: Vec<(String, String)> = form_urlencoded::parse(query)
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k.trim().to_owned(), v.into_owned()))
+        .filter(|(k, _)| !pairs.iter().any(|(b, _)| b == k))
+        .collect();
+    pairs.extend(from_query);
     let encoded = serde_urlencoded::to_string(&pairs)
         .map_err(|e| ApiError::bad_request(format!("parameters: {e}")))?;
     serde_urlencoded::from_str(&encoded)
@@ -104,6 +117,19 @@ mod tests {
     fn bracketed_names_and_keys_with_stray_spaces_are_read() {
         let page: Page = parse_pairs(b"vmid=3&msg%5Breceiver_id%5D%20=9").unwrap();
         assert_eq!(page.receiver, Some(9));
+    }
+
+    #[test]
+    fn post_parameters_may_come_from_the_query_but_the_body_wins() {
+        let page: Page = parse_merged(b"ps=7", b"vmid=3&ps=9").unwrap();
+        assert_eq!(
+            page,
+            Page {
+                vmid: 3,
+                ps: Some(7),
+                receiver: None
+            }
+        );
     }
 
     #[test]

@@ -42,7 +42,9 @@ use crate::store::{
 
 /// Default `ps` of every paged list.
 const DEFAULT_PS: u64 = 50;
-/// Largest `ps` served.
+/// Largest `ps` served. The documents give 50 as the default and as the
+/// blacklist's cap; capping every list there keeps a page's cost bounded.
+/// Offsets use the capped size, so `pn` paging still visits every entry.
 const MAX_PS: u64 = 50;
 /// Pages of someone else's followings or followers one may read (22007 beyond).
 const OTHERS_MAX_PN: u64 = 5;
@@ -183,12 +185,19 @@ fn list_item(state: &AppState, entry: ListEntry, followers: bool, owner: bool) -
         view.mtime
     };
     let p = entry.profile;
+    // The seed's followers table gives `tag` as null and `special` as 0; a
+    // client built from it would not expect the owner's groups there.
+    let (tag, special) = if followers {
+        (None, 0)
+    } else {
+        (view.tag, view.special)
+    };
     RelationListItem {
         mid: p.mid.get(),
         attribute: view.attribute,
         mtime,
-        tag: view.tag,
-        special: view.special,
+        tag,
+        special,
         uname: p.uname.clone(),
         face: face_url(state, p.face.as_deref()),
         sign: p.sign.clone(),
@@ -285,7 +294,12 @@ async fn batch_modify_relation(
                 tracing::debug!(%fid, %code, "batch modify refused");
                 failed_fids.push(fid.get());
             }
-            Err(other) => return Err(other.into()),
+            Err(err) => {
+                // Earlier fids are committed already: report this one as
+                // failed rather than failing the whole answer.
+                tracing::error!(%fid, %err, "batch modify failed");
+                failed_fids.push(fid.get());
+            }
         }
     }
     Ok(Json(Envelope::ok(BatchModifyResult { failed_fids })))
@@ -308,6 +322,8 @@ async fn get_relation(
 
 #[derive(Debug, Deserialize)]
 struct FidsQuery {
+    // The document's table says `fids`, its example sends `fid`.
+    #[serde(alias = "fid")]
     fids: CommaList<ListedMid>,
 }
 

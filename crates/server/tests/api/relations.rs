@@ -1104,7 +1104,7 @@ async fn every_post_without_csrf_is_minus_111_without_cookies_minus_101_and_chan
             .await;
         assert_eq!(
             no_csrf,
-            json!({"code": -111, "message": "csrf 校验失败", "ttl": 1}),
+            json!({"code": -111, "message": "csrf校验失败", "ttl": 1}),
             "{path}"
         );
         let wrong_csrf = app
@@ -1228,4 +1228,74 @@ async fn page_5_of_a_huge_fan_list_costs_what_page_1_costs() {
         "page 5 took {fifth:?}, page 1 {first:?}"
     );
     assert!(fifth < Duration::from_millis(500), "page 5 took {fifth:?}");
+}
+
+#[tokio::test]
+async fn post_parameters_in_the_query_string_are_accepted() {
+    let app = spawn_app().await;
+    let (_, alice) = app.user("alice").await;
+    let (b, _) = app.user("bob").await;
+    let jct = alice.cookies().unwrap().bili_jct.clone();
+    let body = app
+        .post_raw(
+            &format!("/x/relation/modify?fid={b}&act=1&re_src=11&csrf={jct}"),
+            Some(&cookie_of(&alice)),
+            "application/x-www-form-urlencoded",
+            "",
+        )
+        .await;
+    assert_eq!(body, json!({"code": 0, "message": "0", "ttl": 1}));
+    let relation = app
+        .get_raw(&format!("/x/relation?fid={b}"), Some(&cookie_of(&alice)))
+        .await;
+    assert_eq!(relation["data"]["attribute"], 2);
+}
+
+#[tokio::test]
+async fn followers_entries_carry_null_tag_and_zero_special_as_the_seed_shows() {
+    let app = spawn_app().await;
+    let (a, alice) = app.user("alice").await;
+    let (b, bob) = app.user("bob").await;
+    for (client, fid) in [(&alice, b), (&bob, a)] {
+        let jct = client.cookies().unwrap().bili_jct.clone();
+        let body = app
+            .post_raw(
+                "/x/relation/modify",
+                Some(&cookie_of(client)),
+                "application/x-www-form-urlencoded",
+                format!("fid={fid}&act=1&re_src=11&csrf={jct}"),
+            )
+            .await;
+        assert_eq!(body["code"], 0);
+    }
+    // Alice puts Bob, her fan and followee, in her special group.
+    let jct = alice.cookies().unwrap().bili_jct.clone();
+    let body = app
+        .post_raw(
+            "/x/relation/tags/addUsers",
+            Some(&cookie_of(&alice)),
+            "application/x-www-form-urlencoded",
+            format!("fids={b}&tagids=-10&csrf={jct}"),
+        )
+        .await;
+    assert_eq!(body["code"], 0);
+    let fans = app
+        .get_raw(
+            &format!("/x/relation/followers?vmid={a}"),
+            Some(&cookie_of(&alice)),
+        )
+        .await;
+    let entry = &fans["data"]["list"][0];
+    assert_eq!(entry["mid"], b);
+    assert_eq!(entry["attribute"], 6);
+    assert_eq!(entry["tag"], Value::Null);
+    assert_eq!(entry["special"], 0);
+    let followings = app
+        .get_raw(
+            &format!("/x/relation/followings?vmid={a}"),
+            Some(&cookie_of(&alice)),
+        )
+        .await;
+    assert_eq!(followings["data"]["list"][0]["tag"], json!([-10]));
+    assert_eq!(followings["data"]["list"][0]["special"], 1);
 }

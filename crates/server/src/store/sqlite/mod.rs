@@ -136,7 +136,13 @@ impl Sqlite {
                 Some(conn) => conn,
                 None => open_reader(&path)?,
             };
-            let result = op(&conn);
+            // One snapshot for every statement of the operation, so that a
+            // page and its total (or both directions of a relation) agree.
+            let result = conn
+                .execute_batch("BEGIN")
+                .map_err(StoreError::from)
+                .and_then(|()| op(&conn));
+            let _ = conn.execute_batch("COMMIT");
             pool.lock().expect("reader pool").push(conn);
             drop(permit);
             result
