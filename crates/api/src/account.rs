@@ -34,56 +34,10 @@ pub struct VipInput {
     pub vip_status: i64,
 }
 
-/// `vip` as the relation lists show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Vip {
-    #[serde(rename = "vipType")]
-    pub vip_type: i64,
-    #[serde(rename = "vipDueDate")]
-    pub vip_due_date: i64,
-    #[serde(rename = "dueRemark")]
-    pub due_remark: String,
-    #[serde(rename = "accessStatus")]
-    pub access_status: i64,
-    #[serde(rename = "vipStatus")]
-    pub vip_status: i64,
-    #[serde(rename = "vipStatusWarn")]
-    pub vip_status_warn: String,
-    #[serde(rename = "themeType")]
-    pub theme_type: i64,
-    pub label: VipPath,
-    #[serde(default)]
-    pub avatar_subscript: i64,
-    #[serde(default)]
-    pub nickname_color: String,
-}
-
 /// `vip.label` in relation lists: only `path`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VipPath {
     pub path: String,
-}
-
-impl From<VipInput> for Vip {
-    fn from(v: VipInput) -> Self {
-        let active = v.vip_status == 1 && v.vip_type > 0;
-        Vip {
-            vip_type: v.vip_type,
-            vip_due_date: v.vip_due_date,
-            due_remark: String::new(),
-            access_status: 0,
-            vip_status: v.vip_status,
-            vip_status_warn: String::new(),
-            theme_type: 0,
-            label: VipPath::default(),
-            avatar_subscript: i64::from(active),
-            nickname_color: if active {
-                "#FB7299".into()
-            } else {
-                String::new()
-            },
-        }
-    }
 }
 
 /// `wbi_img`: the two addresses whose file stems are the WBI signing keys.
