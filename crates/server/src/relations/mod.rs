@@ -176,6 +176,19 @@ fn relation_view(mid: Mid, pair: &RelationPair, show_quiet: bool) -> Relation {
     }
 }
 
+/// The entries of a page, in order.
+fn list_items(
+    state: &AppState,
+    entries: Vec<ListEntry>,
+    followers: bool,
+    owner: bool,
+) -> Vec<RelationListItem> {
+    entries
+        .into_iter()
+        .map(|e| list_item(state, e, followers, owner))
+        .collect()
+}
+
 /// One list entry; `followers` lists show when the fan followed.
 fn list_item(state: &AppState, entry: ListEntry, followers: bool, owner: bool) -> RelationListItem {
     let view = relation_view(entry.profile.mid, &entry.pair, owner);
@@ -422,11 +435,7 @@ async fn public_list(
         .await?;
     let followers = kind == ListKind::Followers;
     Ok(Json(Envelope::ok(RelationList {
-        list: page
-            .entries
-            .into_iter()
-            .map(|e| list_item(&state, e, followers, owner))
-            .collect(),
+        list: list_items(&state, page.entries, followers, owner),
         re_version: page.version,
         total: page.total,
     })))
@@ -465,11 +474,7 @@ async fn get_same_followings(
         )
         .await?;
     Ok(Json(Envelope::ok(RelationList {
-        list: page
-            .entries
-            .into_iter()
-            .map(|e| list_item(&state, e, false, true))
-            .collect(),
+        list: list_items(&state, page.entries, false, true),
         re_version: page.version,
         total: page.total,
     })))
@@ -487,11 +492,7 @@ async fn own_untotalled(
         .list(user.mid, kind, paging.page_or_all())
         .await?;
     Ok(Json(Envelope::ok(UntotalledRelationList {
-        list: page
-            .entries
-            .into_iter()
-            .map(|e| list_item(&state, e, false, true))
-            .collect(),
+        list: list_items(&state, page.entries, false, true),
         re_version: page.version,
     })))
 }
@@ -525,11 +526,7 @@ async fn get_blacks(
         .list(user.mid, ListKind::Blacks, paging.page())
         .await?;
     Ok(Json(Envelope::ok(RelationList {
-        list: page
-            .entries
-            .into_iter()
-            .map(|e| list_item(&state, e, false, true))
-            .collect(),
+        list: list_items(&state, page.entries, false, true),
         re_version: page.version,
         total: page.total,
     })))

@@ -139,15 +139,26 @@ fn user_exists(conn: &Connection, mid: Mid) -> rusqlite::Result<bool> {
         .exists([mid.as_i64()])
 }
 
-/// A user's `receive_unfollow_msg` setting (1, receive, by default).
-fn accepts_strangers(conn: &Connection, mid: Mid) -> rusqlite::Result<bool> {
-    let settings: Option<String> = conn
+/// The changed fields of a user's message settings (empty: all defaults).
+fn stored_settings(
+    conn: &Connection,
+    mid: Mid,
+) -> rusqlite::Result<serde_json::Map<String, serde_json::Value>> {
+    let stored: Option<String> = conn
         .prepare_cached("SELECT settings FROM message_settings WHERE mid = ?1")?
         .query_row([mid.as_i64()], |r| r.get(0))
         .optional()?;
+    Ok(stored
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default())
+}
+
+/// A user's `receive_unfollow_msg` setting (1, receive, by default).
+fn accepts_strangers(conn: &Connection, mid: Mid) -> rusqlite::Result<bool> {
+    let settings = stored_settings(conn, mid)?;
     let value = settings
-        .and_then(|s| serde_json::from_str::<serde_json::Value>(&s).ok())
-        .and_then(|v| v.get("receive_unfollow_msg").and_then(|x| x.as_i64()));
+        .get("receive_unfollow_msg")
+        .and_then(|x| x.as_i64());
     Ok(value.unwrap_or(1) != 0)
 }
 
@@ -787,16 +798,7 @@ impl MessageStore for Sqlite {
         &self,
         mid: Mid,
     ) -> Result<serde_json::Map<String, serde_json::Value>, StoreError> {
-        self.read(move |conn| {
-            let stored: Option<String> = conn
-                .prepare_cached("SELECT settings FROM message_settings WHERE mid = ?1")?
-                .query_row([mid.as_i64()], |r| r.get(0))
-                .optional()?;
-            Ok(stored
-                .and_then(|s| serde_json::from_str(&s).ok())
-                .unwrap_or_default())
-        })
-        .await
+        self.read(move |conn| Ok(stored_settings(conn, mid)?)).await
     }
 
     async fn update_message_settings(
@@ -805,13 +807,7 @@ impl MessageStore for Sqlite {
         changes: serde_json::Map<String, serde_json::Value>,
     ) -> Result<(), StoreError> {
         self.write(move |conn| {
-            let stored: Option<String> = conn
-                .prepare_cached("SELECT settings FROM message_settings WHERE mid = ?1")?
-                .query_row([mid.as_i64()], |r| r.get(0))
-                .optional()?;
-            let mut settings: serde_json::Map<String, serde_json::Value> = stored
-                .and_then(|s| serde_json::from_str(&s).ok())
-                .unwrap_or_default();
+            let mut settings = stored_settings(conn, mid)?;
             settings.extend(changes);
             conn.prepare_cached(
                 "INSERT OR REPLACE INTO message_settings (mid, settings) VALUES (?1, ?2)",
