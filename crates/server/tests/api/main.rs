@@ -6,5 +6,6 @@ mod helpers;
 mod accounts;
 mod admin;
 mod envelope;
+mod golden;
 mod messages;
 mod relations;
