@@ -223,3 +223,23 @@ pub struct LogoutResult {
     #[serde(rename = "redirectUrl")]
     pub redirect_url: String,
 }
+
+/// `POST /x/passport-login/web/login`. Bilibili's captcha and RSA fields are
+/// accepted and ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub password: String,
+}
+
+/// `POST /login/exit/v2`: this endpoint has its own csrf parameter.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogoutForm {
+    #[serde(rename = "biliCSRF", default)]
+    pub bili_csrf: String,
+    /// Where the client goes afterwards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gourl: Option<String>,
+}

@@ -10,6 +10,7 @@ pub mod account;
 pub mod admin;
 mod code;
 mod envelope;
+pub mod form;
 pub mod message;
 pub mod relation;
 

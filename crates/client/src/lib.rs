@@ -8,12 +8,12 @@
 pub mod messages;
 mod relations;
 
-pub use relations::RelationAct;
+pub use sixin_api::relation::Act as RelationAct;
 
-use reqwest::header::{AUTHORIZATION, COOKIE, SET_COOKIE};
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, COOKIE, SET_COOKIE};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use sixin_api::account::{LoginResult, MyInfo};
+use sixin_api::account::{LoginForm, LoginResult, LogoutForm, MyInfo};
 use sixin_api::admin::{CreateUser, CreatedUser, LoginCookies, PatchUser};
 use sixin_api::Envelope;
 
@@ -27,6 +27,8 @@ pub enum Error {
     Api { code: i64, message: String },
     #[error("response has code 0 but no data")]
     NoData,
+    #[error("encoding the request: {0}")]
+    Encode(#[source] serde_urlencoded::ser::Error),
 }
 
 /// Turning an envelope into its data.
@@ -103,32 +105,47 @@ impl Client {
         request
     }
 
-    /// `GET path?query` with this client's cookies.
-    pub async fn get<T: DeserializeOwned>(
+    /// `GET path?query` with this client's cookies; `query` is one of the
+    /// request types of `sixin_api` (or any list of pairs).
+    pub async fn get<T: DeserializeOwned, Q: Serialize + ?Sized>(
         &self,
         path: &str,
-        query: &[(&str, String)],
+        query: &Q,
     ) -> Result<Envelope<T>, Error> {
         let request = self.with_auth(self.http.get(self.url(path)).query(query));
         Ok(request.send().await?.json().await?)
     }
 
-    /// `POST path` with a url-encoded form; `csrf` and `csrf_token` are added
+    /// `POST path` with a url-encoded form (one of the request types of
+    /// `sixin_api`, or any list of pairs); `csrf` and `csrf_token` are added
     /// from the session's `bili_jct` unless the form already has one.
-    pub async fn post_form<T: DeserializeOwned>(
+    pub async fn post_form<T: DeserializeOwned, F: Serialize + ?Sized>(
         &self,
         path: &str,
-        form: &[(&str, String)],
+        form: &F,
     ) -> Result<Envelope<T>, Error> {
-        let mut fields: Vec<(&str, String)> = form.to_vec();
-        let has_csrf = fields
+        let mut body = serde_urlencoded::to_string(form).map_err(Error::Encode)?;
+        let has_csrf = serde_urlencoded::from_str::<Vec<(String, String)>>(&body)
+            .map_err(|e| Error::Encode(serde::ser::Error::custom(e)))?
             .iter()
-            .any(|(k, _)| *k == "csrf" || *k == "csrf_token");
+            .any(|(k, _)| k == "csrf" || k == "csrf_token");
         if let (Some(cookies), false) = (&self.cookies, has_csrf) {
-            fields.push(("csrf", cookies.bili_jct.clone()));
-            fields.push(("csrf_token", cookies.bili_jct.clone()));
+            let csrf = serde_urlencoded::to_string([
+                ("csrf", &cookies.bili_jct),
+                ("csrf_token", &cookies.bili_jct),
+            ])
+            .map_err(Error::Encode)?;
+            if !body.is_empty() {
+                body.push('&');
+            }
+            body.push_str(&csrf);
         }
-        let request = self.with_auth(self.http.post(self.url(path)).form(&fields));
+        let request = self.with_auth(
+            self.http
+                .post(self.url(path))
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(body),
+        );
         Ok(request.send().await?.json().await?)
     }
 
@@ -174,12 +191,12 @@ impl Client {
     /// `GET /x/web-interface/nav`. `data` is kept as JSON because its shape
     /// differs between logged-in (code 0) and anonymous (code -101) answers.
     pub async fn nav(&self) -> Result<Envelope<serde_json::Value>, Error> {
-        self.get("/x/web-interface/nav", &[]).await
+        self.get("/x/web-interface/nav", &()).await
     }
 
     /// `GET /x/space/myinfo`
     pub async fn myinfo(&self) -> Result<Envelope<MyInfo>, Error> {
-        self.get("/x/space/myinfo", &[]).await
+        self.get("/x/space/myinfo", &()).await
     }
 
     /// `POST /x/passport-login/web/login`; on success the returned client is
@@ -192,7 +209,10 @@ impl Client {
         let response = self
             .http
             .post(self.url("/x/passport-login/web/login"))
-            .form(&[("username", username), ("password", password)])
+            .form(&LoginForm {
+                username: username.to_owned(),
+                password: password.to_owned(),
+            })
             .send()
             .await?;
         let mut jar = std::collections::HashMap::new();
@@ -230,7 +250,10 @@ impl Client {
             .unwrap_or_default();
         let request = self
             .with_auth(self.http.post(self.url("/login/exit/v2")))
-            .form(&[("biliCSRF", csrf)]);
+            .form(&LogoutForm {
+                bili_csrf: csrf,
+                gourl: None,
+            });
         Ok(request.send().await?.json().await?)
     }
 }

@@ -1,73 +1,53 @@
 //! Calls of the user-relation family.
 
+use sixin_api::form::CommaList;
+use sixin_api::relation::request::{
+    BatchModifyForm, CreateTagForm, DeleteTagForm, FidQuery, FidsQuery, MidQuery, ModifyForm,
+    MoveUsersForm, Paging, TagQuery, TagUsersForm, UpdateTagForm, VmidPageQuery, VmidQuery,
+};
 use sixin_api::relation::{
-    BatchModifyResult, CreatedTag, Relation, RelationList, RelationStat, Relations, SpaceRelation,
-    Tag, TagMember, TagNames, UntotalledRelationList,
+    Act, BatchModifyResult, CreatedTag, Relation, RelationList, RelationStat, Relations,
+    SpaceRelation, Tag, TagMember, TagNames, UntotalledRelationList,
 };
 use sixin_api::Envelope;
 
 use crate::{Client, Error};
 
-/// `act` of `POST /x/relation/modify`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RelationAct {
-    Follow = 1,
-    Unfollow = 2,
-    QuietFollow = 3,
-    QuietUnfollow = 4,
-    Block = 5,
-    Unblock = 6,
-    RemoveFan = 7,
+fn paging(ps: Option<u32>, pn: Option<u32>) -> Paging {
+    Paging {
+        ps: ps.map(u64::from),
+        pn: pn.map(u64::from),
+    }
 }
 
-fn paging(ps: Option<u32>, pn: Option<u32>) -> Vec<(&'static str, String)> {
-    let mut query = Vec::new();
-    if let Some(ps) = ps {
-        query.push(("ps", ps.to_string()));
-    }
-    if let Some(pn) = pn {
-        query.push(("pn", pn.to_string()));
-    }
-    query
-}
-
-fn joined<T: ToString>(items: &[T]) -> String {
-    items
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(",")
+fn vmid_page(vmid: u64, ps: Option<u32>, pn: Option<u32>) -> VmidPageQuery {
+    let Paging { ps, pn } = paging(ps, pn);
+    VmidPageQuery { vmid, ps, pn }
 }
 
 impl Client {
     /// `POST /x/relation/modify` with `re_src=11`.
-    pub async fn modify_relation(&self, fid: u64, act: RelationAct) -> Result<Envelope<()>, Error> {
-        self.post_form(
-            "/x/relation/modify",
-            &[
-                ("fid", fid.to_string()),
-                ("act", (act as u8).to_string()),
-                ("re_src", "11".into()),
-            ],
-        )
-        .await
+    pub async fn modify_relation(&self, fid: u64, act: Act) -> Result<Envelope<()>, Error> {
+        let form = ModifyForm {
+            fid,
+            act: act.code(),
+            re_src: Some("11".into()),
+        };
+        self.post_form("/x/relation/modify", &form).await
     }
 
-    /// `POST /x/relation/batch/modify` (`act` 1 or 5).
+    /// `POST /x/relation/batch/modify` (`act` follow or block).
     pub async fn batch_modify_relation(
         &self,
         fids: &[u64],
-        act: RelationAct,
+        act: Act,
     ) -> Result<Envelope<BatchModifyResult>, Error> {
-        self.post_form(
-            "/x/relation/batch/modify",
-            &[
-                ("fids", joined(fids)),
-                ("act", (act as u8).to_string()),
-                ("re_src", "11".into()),
-            ],
-        )
-        .await
+        let form = BatchModifyForm {
+            fids: CommaList(fids.to_vec()),
+            act: act.code(),
+            re_src: Some("11".into()),
+        };
+        self.post_form("/x/relation/batch/modify", &form).await
     }
 
     /// `POST /x/relation/tags/copyUsers`
@@ -76,11 +56,11 @@ impl Client {
         fids: &[u64],
         tagids: &[i64],
     ) -> Result<Envelope<()>, Error> {
-        self.post_form(
-            "/x/relation/tags/copyUsers",
-            &[("fids", joined(fids)), ("tagids", joined(tagids))],
-        )
-        .await
+        let form = TagUsersForm {
+            fids: CommaList(fids.to_vec()),
+            tagids: CommaList(tagids.to_vec()),
+        };
+        self.post_form("/x/relation/tags/copyUsers", &form).await
     }
 
     /// `POST /x/relation/tags/moveUsers`
@@ -90,31 +70,30 @@ impl Client {
         before: &[i64],
         after: &[i64],
     ) -> Result<Envelope<()>, Error> {
-        self.post_form(
-            "/x/relation/tags/moveUsers",
-            &[
-                ("beforeTagids", joined(before)),
-                ("afterTagids", joined(after)),
-                ("fids", joined(fids)),
-            ],
-        )
-        .await
+        let form = MoveUsersForm {
+            before_tagids: CommaList(before.to_vec()),
+            after_tagids: CommaList(after.to_vec()),
+            fids: CommaList(fids.to_vec()),
+        };
+        self.post_form("/x/relation/tags/moveUsers", &form).await
     }
 
     /// `GET /x/relation`
     pub async fn relation(&self, fid: u64) -> Result<Envelope<Relation>, Error> {
-        self.get("/x/relation", &[("fid", fid.to_string())]).await
+        self.get("/x/relation", &FidQuery { fid }).await
     }
 
     /// `GET /x/relation/relations`
     pub async fn relations(&self, fids: &[u64]) -> Result<Envelope<Relations>, Error> {
-        self.get("/x/relation/relations", &[("fids", joined(fids))])
-            .await
+        let query = FidsQuery {
+            fids: CommaList(fids.to_vec()),
+        };
+        self.get("/x/relation/relations", &query).await
     }
 
     /// `GET /x/space/wbi/acc/relation`
     pub async fn space_relation(&self, mid: u64) -> Result<Envelope<SpaceRelation>, Error> {
-        self.get("/x/space/wbi/acc/relation", &[("mid", mid.to_string())])
+        self.get("/x/space/wbi/acc/relation", &MidQuery { mid })
             .await
     }
 
@@ -125,9 +104,8 @@ impl Client {
         ps: Option<u32>,
         pn: Option<u32>,
     ) -> Result<Envelope<RelationList>, Error> {
-        let mut query = vec![("vmid", vmid.to_string())];
-        query.extend(paging(ps, pn));
-        self.get("/x/relation/followings", &query).await
+        self.get("/x/relation/followings", &vmid_page(vmid, ps, pn))
+            .await
     }
 
     /// `GET /x/relation/followers`
@@ -137,9 +115,8 @@ impl Client {
         ps: Option<u32>,
         pn: Option<u32>,
     ) -> Result<Envelope<RelationList>, Error> {
-        let mut query = vec![("vmid", vmid.to_string())];
-        query.extend(paging(ps, pn));
-        self.get("/x/relation/followers", &query).await
+        self.get("/x/relation/followers", &vmid_page(vmid, ps, pn))
+            .await
     }
 
     /// `GET /x/relation/same/followings`
@@ -149,19 +126,18 @@ impl Client {
         ps: Option<u32>,
         pn: Option<u32>,
     ) -> Result<Envelope<RelationList>, Error> {
-        let mut query = vec![("vmid", vmid.to_string())];
-        query.extend(paging(ps, pn));
-        self.get("/x/relation/same/followings", &query).await
+        self.get("/x/relation/same/followings", &vmid_page(vmid, ps, pn))
+            .await
     }
 
     /// `GET /x/relation/whispers`
     pub async fn whispers(&self) -> Result<Envelope<UntotalledRelationList>, Error> {
-        self.get("/x/relation/whispers", &[]).await
+        self.get("/x/relation/whispers", &Paging::default()).await
     }
 
     /// `GET /x/relation/friends`
     pub async fn friends(&self) -> Result<Envelope<UntotalledRelationList>, Error> {
-        self.get("/x/relation/friends", &[]).await
+        self.get("/x/relation/friends", &Paging::default()).await
     }
 
     /// `GET /x/relation/blacks`
@@ -175,13 +151,12 @@ impl Client {
 
     /// `GET /x/relation/stat`
     pub async fn relation_stat(&self, vmid: u64) -> Result<Envelope<RelationStat>, Error> {
-        self.get("/x/relation/stat", &[("vmid", vmid.to_string())])
-            .await
+        self.get("/x/relation/stat", &VmidQuery { vmid }).await
     }
 
     /// `GET /x/relation/tags`
     pub async fn tags(&self) -> Result<Envelope<Vec<Tag>>, Error> {
-        self.get("/x/relation/tags", &[]).await
+        self.get("/x/relation/tags", &()).await
     }
 
     /// `GET /x/relation/tag`
@@ -191,40 +166,41 @@ impl Client {
         ps: Option<u32>,
         pn: Option<u32>,
     ) -> Result<Envelope<Vec<TagMember>>, Error> {
-        let mut query = vec![("tagid", tagid.to_string())];
-        query.extend(paging(ps, pn));
-        self.get("/x/relation/tag", &query).await
+        let Paging { ps, pn } = paging(ps, pn);
+        self.get("/x/relation/tag", &TagQuery { tagid, ps, pn })
+            .await
     }
 
     /// `GET /x/relation/tag/user`
     pub async fn user_tags(&self, fid: u64) -> Result<Envelope<TagNames>, Error> {
-        self.get("/x/relation/tag/user", &[("fid", fid.to_string())])
-            .await
+        self.get("/x/relation/tag/user", &FidQuery { fid }).await
     }
 
     /// `GET /x/relation/tag/special`
     pub async fn special(&self) -> Result<Envelope<Vec<u64>>, Error> {
-        self.get("/x/relation/tag/special", &[]).await
+        self.get("/x/relation/tag/special", &()).await
     }
 
     /// `POST /x/relation/tag/create`
     pub async fn create_tag(&self, name: &str) -> Result<Envelope<CreatedTag>, Error> {
-        self.post_form("/x/relation/tag/create", &[("tag", name.to_owned())])
-            .await
+        let form = CreateTagForm {
+            tag: name.to_owned(),
+        };
+        self.post_form("/x/relation/tag/create", &form).await
     }
 
     /// `POST /x/relation/tag/update`
     pub async fn rename_tag(&self, tagid: i64, name: &str) -> Result<Envelope<()>, Error> {
-        self.post_form(
-            "/x/relation/tag/update",
-            &[("tagid", tagid.to_string()), ("name", name.to_owned())],
-        )
-        .await
+        let form = UpdateTagForm {
+            tagid,
+            name: name.to_owned(),
+        };
+        self.post_form("/x/relation/tag/update", &form).await
     }
 
     /// `POST /x/relation/tag/del`
     pub async fn delete_tag(&self, tagid: i64) -> Result<Envelope<()>, Error> {
-        self.post_form("/x/relation/tag/del", &[("tagid", tagid.to_string())])
+        self.post_form("/x/relation/tag/del", &DeleteTagForm { tagid })
             .await
     }
 
@@ -234,10 +210,10 @@ impl Client {
         fids: &[u64],
         tagids: &[i64],
     ) -> Result<Envelope<()>, Error> {
-        self.post_form(
-            "/x/relation/tags/addUsers",
-            &[("fids", joined(fids)), ("tagids", joined(tagids))],
-        )
-        .await
+        let form = TagUsersForm {
+            fids: CommaList(fids.to_vec()),
+            tagids: CommaList(tagids.to_vec()),
+        };
+        self.post_form("/x/relation/tags/addUsers", &form).await
     }
 }

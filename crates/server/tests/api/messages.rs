@@ -2,8 +2,9 @@
 //! read state and unread counts.
 
 use serde_json::{json, Value};
+use sixin_api::message::request::{GetSessionsQuery, SendMsgForm};
 use sixin_api::message::EMPTY_MIN_SEQNO;
-use sixin_client::messages::{text_content, SendMsg};
+use sixin_client::messages::text_content;
 use sixin_client::{Client, EnvelopeExt};
 
 use crate::helpers::{cookie_of, spawn_app, spawn_app_with, TestApp};
@@ -683,10 +684,12 @@ async fn new_sessions_are_newest_first_null_when_empty_and_paged_by_time() {
     assert_eq!(newer, expected[..2].to_vec());
     // get_sessions pages backwards with end_ts.
     let older = alice
-        .get_sessions(
-            4,
-            &[("end_ts", third_ts.to_string()), ("size", "10".into())],
-        )
+        .get_sessions(&GetSessionsQuery {
+            session_type: 4,
+            end_ts: Some(third_ts),
+            size: Some(10),
+            ..GetSessionsQuery::default()
+        })
         .await
         .unwrap()
         .into_data()
@@ -700,17 +703,33 @@ async fn new_sessions_are_newest_first_null_when_empty_and_paged_by_time() {
     assert_eq!(older, expected[3..].to_vec());
     assert!(
         alice
-            .get_sessions(4, &[])
+            .get_sessions(&GetSessionsQuery {
+                session_type: 4,
+                ..GetSessionsQuery::default()
+            })
             .await
             .unwrap()
             .data
             .unwrap()
             .show_level
     );
-    assert_eq!(alice.get_sessions(42, &[]).await.unwrap().code, 2);
     assert_eq!(
         alice
-            .get_sessions(7, &[])
+            .get_sessions(&GetSessionsQuery {
+                session_type: 42,
+                ..GetSessionsQuery::default()
+            })
+            .await
+            .unwrap()
+            .code,
+        2
+    );
+    assert_eq!(
+        alice
+            .get_sessions(&GetSessionsQuery {
+                session_type: 7,
+                ..GetSessionsQuery::default()
+            })
             .await
             .unwrap()
             .data
@@ -815,12 +834,9 @@ async fn recalls_work_within_the_window_and_only_once() {
     );
     // ...while a new attempt finds the message already recalled.
     let again = alice
-        .send_msg(&SendMsg {
-            receiver_id: b,
-            msg_type: 5,
-            content: sent.msg_key.to_string(),
-            timestamp: 1,
-            ..SendMsg::default()
+        .send_msg(&SendMsgForm {
+            timestamp: Some(1),
+            ..alice.message_to(b, 5, sent.msg_key.to_string())
         })
         .await
         .unwrap();
@@ -880,12 +896,10 @@ async fn recalls_after_the_window_are_refused() {
 async fn a_retried_send_returns_the_first_key_and_stores_nothing_new() {
     let app = spawn_app().await;
     let (a, alice, b, bob) = acquainted(&app).await;
-    let msg = SendMsg {
-        receiver_id: b,
-        content: text_content("exactly once"),
-        dev_id: "CONSTANT-DEV-ID".into(),
-        timestamp: 1_700_000_000,
-        ..SendMsg::default()
+    let msg = SendMsgForm {
+        dev_id: Some("CONSTANT-DEV-ID".into()),
+        timestamp: Some(1_700_000_000),
+        ..alice.message_to(b, 1, text_content("exactly once"))
     };
     let first = alice.send_msg(&msg).await.unwrap().into_data().unwrap();
     let again = alice.send_msg(&msg).await.unwrap().into_data().unwrap();
@@ -893,7 +907,7 @@ async fn a_retried_send_returns_the_first_key_and_stores_nothing_new() {
     assert_eq!(again.msg_content, first.msg_content);
     // The same dev_id with other content or another timestamp is a new message.
     let other = alice
-        .send_msg(&SendMsg {
+        .send_msg(&SendMsgForm {
             content: text_content("different"),
             ..msg.clone()
         })
@@ -903,8 +917,8 @@ async fn a_retried_send_returns_the_first_key_and_stores_nothing_new() {
         .unwrap();
     assert_ne!(other.msg_key, first.msg_key);
     let later = alice
-        .send_msg(&SendMsg {
-            timestamp: 1_700_000_001,
+        .send_msg(&SendMsgForm {
+            timestamp: Some(1_700_000_001),
             ..msg.clone()
         })
         .await
@@ -935,11 +949,9 @@ async fn old_emoji_names_are_converted_and_history_lists_emoji() {
     let app = spawn_app().await;
     let (a, alice, b, bob) = acquainted(&app).await;
     let sent = alice
-        .send_msg(&SendMsg {
-            receiver_id: b,
-            content: text_content("[doge][口罩]"),
+        .send_msg(&SendMsgForm {
             new_face_version: Some(0),
-            ..SendMsg::default()
+            ..alice.message_to(b, 1, text_content("[doge][口罩]"))
         })
         .await
         .unwrap()
@@ -992,12 +1004,7 @@ async fn images_must_be_uploaded_here_first() {
 
     let content = json!({"url": image.image_url, "height": 96, "width": 96, "imageType": "png", "original": 1, "size": image.img_size}).to_string();
     let sent = alice
-        .send_msg(&SendMsg {
-            receiver_id: b,
-            msg_type: 2,
-            content: content.clone(),
-            ..SendMsg::default()
-        })
+        .send_msg(&alice.message_to(b, 2, content.clone()))
         .await
         .unwrap();
     assert_eq!(sent.code, 0);
@@ -1031,15 +1038,7 @@ async fn images_must_be_uploaded_here_first() {
     assert_eq!(anonymous.code, -101);
     // A hosted-looking address that was never uploaded is refused.
     let fake = json!({"url": format!("{}/bfs/im/{}.png", app.base, "0".repeat(64))}).to_string();
-    let refused = alice
-        .send_msg(&SendMsg {
-            receiver_id: b,
-            msg_type: 2,
-            content: fake,
-            ..SendMsg::default()
-        })
-        .await
-        .unwrap();
+    let refused = alice.send_msg(&alice.message_to(b, 2, fake)).await.unwrap();
     assert_eq!(refused.code, 21037);
 }
 
@@ -1147,7 +1146,10 @@ async fn unread_counts_only_the_other_sides_messages() {
     let unread = alice.single_unread().await.unwrap().data.unwrap();
     assert_eq!((unread.unfollow_unread, unread.dustbin_unread), (0, 3));
     let dustbin = alice
-        .get_sessions(5, &[])
+        .get_sessions(&GetSessionsQuery {
+            session_type: 5,
+            ..GetSessionsQuery::default()
+        })
         .await
         .unwrap()
         .data
@@ -1236,11 +1238,9 @@ async fn the_platform_decides_msg_source() {
     let (a, alice, b, bob) = acquainted(&app).await;
     for (app_name, source) in [("android", 2), ("iphone", 1), ("web", 7)] {
         alice
-            .send_msg(&SendMsg {
-                receiver_id: b,
-                content: text_content(app_name),
+            .send_msg(&SendMsgForm {
                 mobi_app: Some(app_name.into()),
-                ..SendMsg::default()
+                ..alice.message_to(b, 1, text_content(app_name))
             })
             .await
             .unwrap();
@@ -1542,24 +1542,14 @@ async fn hosted_images_are_recognised_whatever_the_scheme() {
     let https = format!("https:{relative}");
     for address in [relative, https] {
         let sent = alice
-            .send_msg(&SendMsg {
-                receiver_id: b,
-                msg_type: 2,
-                content: json!({"url": address}).to_string(),
-                ..SendMsg::default()
-            })
+            .send_msg(&alice.message_to(b, 2, json!({"url": address}).to_string()))
             .await
             .unwrap();
         assert_eq!(sent.code, 0, "{address}");
     }
     let elsewhere = url.replace("127.0.0.1", "evil.example.test");
     let refused = alice
-        .send_msg(&SendMsg {
-            receiver_id: b,
-            msg_type: 2,
-            content: json!({"url": elsewhere}).to_string(),
-            ..SendMsg::default()
-        })
+        .send_msg(&alice.message_to(b, 2, json!({"url": elsewhere}).to_string()))
         .await
         .unwrap();
     assert_eq!(refused.code, 21037);
@@ -1665,7 +1655,10 @@ async fn a_follow_lifts_the_stranger_limit_and_splits_unread_counts() {
     let unread = bob.single_unread().await.unwrap().data.unwrap();
     assert_eq!((unread.follow_unread, unread.unfollow_unread), (3, 1));
     let followed = bob
-        .get_sessions(9, &[])
+        .get_sessions(&GetSessionsQuery {
+            session_type: 9,
+            ..GetSessionsQuery::default()
+        })
         .await
         .unwrap()
         .data
@@ -1678,7 +1671,10 @@ async fn a_follow_lifts_the_stranger_limit_and_splits_unread_counts() {
     );
     assert_eq!((followed[0].is_follow, followed[0].can_fold), (1, 0));
     let strangers = bob
-        .get_sessions(2, &[])
+        .get_sessions(&GetSessionsQuery {
+            session_type: 2,
+            ..GetSessionsQuery::default()
+        })
         .await
         .unwrap()
         .data

@@ -15,6 +15,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::account::{OfficialVerify, VipInput, VipPath};
 
+pub mod request;
+
 /// Relation attribute values as the documents give them.
 pub mod attribute {
     /// No relation.
@@ -29,6 +31,74 @@ pub mod attribute {
     pub const BLOCKED: i64 = 128;
 }
 
+/// What `POST /x/relation/modify` does (`act`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Act {
+    /// 1: follow, or turn a quiet follow into a follow.
+    Follow,
+    /// 2: end a follow or a quiet follow.
+    Unfollow,
+    /// 3: follow quietly, or turn a follow into a quiet one.
+    QuietFollow,
+    /// 4: end a quiet follow.
+    QuietUnfollow,
+    /// 5: block.
+    Block,
+    /// 6: unblock.
+    Unblock,
+    /// 7: remove a fan.
+    RemoveFan,
+}
+
+impl Act {
+    /// The act for a documented code, `None` for any other.
+    pub fn from_code(code: i64) -> Option<Act> {
+        Some(match code {
+            act::FOLLOW => Act::Follow,
+            act::UNFOLLOW => Act::Unfollow,
+            act::QUIET_FOLLOW => Act::QuietFollow,
+            act::QUIET_UNFOLLOW => Act::QuietUnfollow,
+            act::BLOCK => Act::Block,
+            act::UNBLOCK => Act::Unblock,
+            act::REMOVE_FAN => Act::RemoveFan,
+            _ => return None,
+        })
+    }
+
+    /// The code sent as `act`.
+    pub fn code(self) -> i64 {
+        match self {
+            Act::Follow => act::FOLLOW,
+            Act::Unfollow => act::UNFOLLOW,
+            Act::QuietFollow => act::QUIET_FOLLOW,
+            Act::QuietUnfollow => act::QUIET_UNFOLLOW,
+            Act::Block => act::BLOCK,
+            Act::Unblock => act::UNBLOCK,
+            Act::RemoveFan => act::REMOVE_FAN,
+        }
+    }
+}
+
+/// The `act` codes of `POST /x/relation/modify`.
+pub mod act {
+    /// Follow, or turn a quiet follow into a follow.
+    pub const FOLLOW: i64 = 1;
+    /// End a follow or a quiet follow.
+    pub const UNFOLLOW: i64 = 2;
+    /// Follow quietly, or turn a follow into a quiet one.
+    pub const QUIET_FOLLOW: i64 = 3;
+    /// End a quiet follow.
+    pub const QUIET_UNFOLLOW: i64 = 4;
+    /// Block.
+    pub const BLOCK: i64 = 5;
+    /// Unblock.
+    pub const UNBLOCK: i64 = 6;
+    /// Remove a fan.
+    pub const REMOVE_FAN: i64 = 7;
+}
+
+/// `tagid` meaning "every follow" in `GET /x/relation/tag`.
+pub const ALL_TAG: i64 = -20;
 /// The special group (特别关注).
 pub const SPECIAL_TAG: i64 = -10;
 /// The default group (默认分组).
@@ -285,6 +355,15 @@ mod tests {
                         "label": {"path": ""}}
             })
         );
+    }
+
+    #[test]
+    fn acts_round_trip_through_their_codes() {
+        for code in 1..=7 {
+            assert_eq!(Act::from_code(code).unwrap().code(), code);
+        }
+        assert_eq!(Act::from_code(0), None);
+        assert_eq!(Act::from_code(8), None);
     }
 
     #[test]

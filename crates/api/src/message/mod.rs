@@ -3,6 +3,70 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod request;
+
+/// `msg_type` values (私信消息类型).
+pub mod msg_type {
+    /// Text: `{"content": "..."}`.
+    pub const TEXT: i64 = 1;
+    /// Image: `{"url": ..., "width": ..., ...}`.
+    pub const IMAGE: i64 = 2;
+    /// Recall of an earlier message; the content is its msg_key.
+    pub const RECALL: i64 = 5;
+    /// Custom emoji (an image's content).
+    pub const CUSTOM_EMOTE: i64 = 6;
+    /// Share of a video, article, ...
+    pub const SHARE: i64 = 7;
+    /// Mini program (receive only).
+    pub const MINI_PROGRAM: i64 = 9;
+    /// Notification card (receive only).
+    pub const NOTIFICATION: i64 = 10;
+    /// Video push (receive only).
+    pub const VIDEO_PUSH: i64 = 11;
+    /// Article push (receive only).
+    pub const ARTICLE_PUSH: i64 = 12;
+    /// Picture card (receive only).
+    pub const PICTURE_CARD: i64 = 13;
+    /// Automatic push on being followed (receive only).
+    pub const FOLLOWED_PUSH: i64 = 16;
+    /// System tip shown to one side only (receive only).
+    pub const SYSTEM_TIP: i64 = 18;
+}
+
+/// `msg_source` values (消息来源).
+pub mod msg_source {
+    pub const UNKNOWN: i64 = 0;
+    pub const IOS: i64 = 1;
+    pub const ANDROID: i64 = 2;
+    pub const H5: i64 = 3;
+    pub const PC_CLIENT: i64 = 4;
+    /// Official push to many users.
+    pub const OFFICIAL_PUSH: i64 = 5;
+    /// Automatic push or send.
+    pub const AUTOMATIC_PUSH: i64 = 6;
+    pub const WEB: i64 = 7;
+    /// Automatic reply on being followed.
+    pub const REPLY_FOLLOWED: i64 = 8;
+    /// Automatic reply on receiving a message.
+    pub const REPLY_RECEIVED: i64 = 9;
+    /// Automatic reply on a keyword.
+    pub const REPLY_KEYWORD: i64 = 10;
+    /// Automatic reply on a new guard.
+    pub const REPLY_GUARD: i64 = 11;
+    /// An uploader's note pushed with their work.
+    pub const UPLOADER_NOTE: i64 = 12;
+    /// Fan-group system message.
+    pub const FAN_GROUP_SYSTEM: i64 = 13;
+    /// Meaning undocumented.
+    pub const UNKNOWN_16: i64 = 16;
+    /// The greeting sent when two users follow each other.
+    pub const MUTUAL_FOLLOW: i64 = 17;
+    /// System tip.
+    pub const SYSTEM_TIP: i64 = 18;
+    /// AI reply.
+    pub const AI: i64 = 19;
+}
+
 /// `msg_seqno` of an empty history's `min_seqno`.
 pub const EMPTY_MIN_SEQNO: u64 = u64::MAX;
 

@@ -1,0 +1,322 @@
+//! Request parameters of the private-message family, with their exact wire
+//! names. GET endpoints take them in the query string, POST endpoints in the
+//! form body (or the query string); `csrf` / `csrf_token` come on top.
+
+use serde::{Deserialize, Serialize};
+
+use crate::form::user_id;
+
+/// `POST /web_im/v1/web_im/send_msg`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendMsgForm {
+    #[serde(rename = "msg[sender_uid]")]
+    pub sender_uid: u64,
+    #[serde(rename = "msg[receiver_id]")]
+    pub receiver_id: u64,
+    /// 1 user, 2 fan group.
+    #[serde(rename = "msg[receiver_type]")]
+    pub receiver_type: i64,
+    /// See [`super::msg_type`].
+    #[serde(rename = "msg[msg_type]")]
+    pub msg_type: i64,
+    /// Always 0 when sending.
+    #[serde(
+        rename = "msg[msg_status]",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub msg_status: Option<i64>,
+    /// The sending device; with `timestamp` and the content it identifies a
+    /// retried send.
+    #[serde(
+        rename = "msg[dev_id]",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub dev_id: Option<String>,
+    /// Seconds.
+    #[serde(
+        rename = "msg[timestamp]",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub timestamp: Option<i64>,
+    /// 0: old emoji names in the text are converted to new ones.
+    #[serde(
+        rename = "msg[new_face_version]",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub new_face_version: Option<i64>,
+    /// The content object as JSON text (a bare msg_key for a recall).
+    #[serde(rename = "msg[content]")]
+    pub content: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
+    /// The client's platform, which decides `msg_source`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobi_app: Option<String>,
+    /// Read when `mobi_app` is absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub platform: Option<String>,
+}
+
+/// `GET /session_svr/v1/session_svr/new_sessions`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewSessionsQuery {
+    /// Only sessions newer than this (microseconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub begin_ts: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobi_app: Option<String>,
+}
+
+/// `GET /session_svr/v1/session_svr/get_sessions`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetSessionsQuery {
+    /// 1 users and system, 2 unfollowed, 3 fan groups, 4 all, 5 intercepted,
+    /// 6 business, 7 system, 8 strangers, 9 followed and system.
+    pub session_type: i64,
+    /// Microseconds; only sessions after this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub begin_ts: Option<i64>,
+    /// Microseconds; only sessions before this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_ts: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u32>,
+    /// 3: most recently read first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort_rule: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_fold: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unfollow_fold: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobi_app: Option<String>,
+}
+
+/// One session: `session_detail` (GET) and `remove_session` (POST).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionQuery {
+    pub talker_id: u64,
+    /// 1 user, 2 fan group.
+    pub session_type: i64,
+}
+
+/// `GET /svr_sync/v1/svr_sync/fetch_session_msgs`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FetchSessionMsgsQuery {
+    pub talker_id: u64,
+    pub session_type: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u32>,
+    /// Exclusive lower bound; 0 or absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub begin_seqno: Option<u64>,
+    /// Exclusive upper bound; 0 or absent: none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_seqno: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sender_device_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobi_app: Option<String>,
+}
+
+/// `POST /session_svr/v1/session_svr/update_ack`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateAckForm {
+    pub talker_id: u64,
+    pub session_type: i64,
+    /// Absent: everything is read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ack_seqno: Option<u64>,
+}
+
+/// `POST /session_svr/v1/session_svr/set_top`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetTopForm {
+    pub talker_id: u64,
+    pub session_type: i64,
+    /// 0 pin, 1 unpin.
+    pub op_type: i64,
+}
+
+/// `POST /session_svr/v1/session_svr/update_intercept`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateInterceptForm {
+    pub talker_id: u64,
+    /// 1 intercept, 0 trust.
+    pub status: i64,
+}
+
+/// `GET /session_svr/v1/session_svr/single_unread`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SingleUnreadQuery {
+    /// 0 all, 1 followed, 2 unfollowed, 3 dustbin.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unread_type: Option<i64>,
+    /// 1: count the dustbin too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_dustbin: Option<i64>,
+}
+
+/// `link_setting/get` (GET query or POST form): the two optional fields are
+/// answered only when asked for.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetSettingsQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub msg_notify: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_unfollowed_msg: Option<i64>,
+}
+
+/// `POST /link_setting/v1/link_setting/set`: the settings to change, each
+/// as the client wrote it (an unparsable value is `2 非法参数`, not -400).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SetSettingsForm {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub show_unfollowed_msg: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub msg_notify: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set_like: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set_comment: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_group_fold: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub should_receive_group: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub receive_unfollow_msg: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub followed_reply: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keys_reply: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recv_reply: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub voyage_reply: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recommend_followed_reply: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ai_intercept: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set_recv_reply: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set_recv_like: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub set_new_follow: Option<String>,
+}
+
+impl SetSettingsForm {
+    /// Every setting by its wire name, `None` where not given.
+    pub fn fields(&self) -> [(&'static str, Option<&str>); 17] {
+        [
+            ("show_unfollowed_msg", self.show_unfollowed_msg.as_deref()),
+            ("msg_notify", self.msg_notify.as_deref()),
+            ("set_like", self.set_like.as_deref()),
+            ("set_comment", self.set_comment.as_deref()),
+            ("set_at", self.set_at.as_deref()),
+            ("is_group_fold", self.is_group_fold.as_deref()),
+            ("should_receive_group", self.should_receive_group.as_deref()),
+            ("receive_unfollow_msg", self.receive_unfollow_msg.as_deref()),
+            ("followed_reply", self.followed_reply.as_deref()),
+            ("keys_reply", self.keys_reply.as_deref()),
+            ("recv_reply", self.recv_reply.as_deref()),
+            ("voyage_reply", self.voyage_reply.as_deref()),
+            (
+                "recommend_followed_reply",
+                self.recommend_followed_reply.as_deref(),
+            ),
+            ("ai_intercept", self.ai_intercept.as_deref()),
+            ("set_recv_reply", self.set_recv_reply.as_deref()),
+            ("set_recv_like", self.set_recv_like.as_deref()),
+            ("set_new_follow", self.set_new_follow.as_deref()),
+        ]
+    }
+}
+
+/// `GET /link_setting/v1/link_setting/is_limit`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IsLimitQuery {
+    #[serde(deserialize_with = "user_id")]
+    pub uid: u64,
+}
+
+/// `GET /link_setting/v1/link_setting/get_msg_dnd`: one user and/or one group.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetMsgDndQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uids: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_ids: Option<String>,
+}
+
+/// `POST /link_setting/v1/link_setting/set_msg_dnd`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetMsgDndForm {
+    /// 1 on, 0 off.
+    pub setting: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dnd_uid: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dnd_group_id: Option<u64>,
+}
+
+/// `GET /link_setting/v1/link_setting/get_session_ss`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GetSessionSsQuery {
+    #[serde(deserialize_with = "user_id")]
+    pub talker_uid: u64,
+}
+
+/// `POST /link_setting/v1/link_setting/set_push_ss`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetPushSsForm {
+    pub talker_uid: u64,
+    /// 0 receive, 1 do not.
+    pub setting: i64,
+}
+
+/// Forms without fields (`batch_update_dustbin_ack`, `batch_rm_dustbin`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoFields {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn send_msg_keeps_its_bracketed_names_and_skips_what_is_absent() {
+        let form = SendMsgForm {
+            sender_uid: 1,
+            receiver_id: 2,
+            receiver_type: 1,
+            msg_type: 1,
+            content: r#"{"content":"hi"}"#.into(),
+            ..SendMsgForm::default()
+        };
+        let encoded = serde_urlencoded::to_string(&form).unwrap();
+        assert_eq!(
+            encoded,
+            "msg%5Bsender_uid%5D=1&msg%5Breceiver_id%5D=2&msg%5Breceiver_type%5D=1\
+             &msg%5Bmsg_type%5D=1&msg%5Bcontent%5D=%7B%22content%22%3A%22hi%22%7D"
+        );
+        assert_eq!(
+            serde_urlencoded::from_str::<SendMsgForm>(&encoded).unwrap(),
+            form
+        );
+    }
+}

@@ -1,0 +1,169 @@
+//! Request parameters of the user-relation family, with their exact wire
+//! names. User ids are read as [`user_id`]s; lists are [`CommaList`]s.
+
+use serde::{Deserialize, Serialize};
+
+use crate::form::{user_id, CommaList};
+
+/// `POST /x/relation/modify`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModifyForm {
+    #[serde(deserialize_with = "user_id")]
+    pub fid: u64,
+    /// See [`super::act`].
+    pub act: i64,
+    /// Where the action came from; accepted and ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub re_src: Option<String>,
+}
+
+/// `POST /x/relation/batch/modify`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchModifyForm {
+    /// The document's table says `fids`, its example sends `fid`.
+    #[serde(alias = "fid")]
+    pub fids: CommaList<u64>,
+    /// 1 follow or 5 block.
+    pub act: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub re_src: Option<String>,
+}
+
+/// `GET /x/relation` and `GET /x/relation/tag/user`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FidQuery {
+    #[serde(deserialize_with = "user_id")]
+    pub fid: u64,
+}
+
+/// `GET /x/relation/relations`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FidsQuery {
+    /// The document's table says `fids`, its example sends `fid`.
+    #[serde(alias = "fid")]
+    pub fids: CommaList<u64>,
+}
+
+/// `GET /x/space/wbi/acc/relation` (and its other paths)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MidQuery {
+    #[serde(deserialize_with = "user_id")]
+    pub mid: u64,
+}
+
+/// `ps` (page size) and `pn` (page number, from 1); absent or 0 means the
+/// default.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Paging {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ps: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pn: Option<u64>,
+}
+
+/// `followings`, `followers`, `same/followings`: someone's list, paged.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VmidPageQuery {
+    #[serde(deserialize_with = "user_id")]
+    pub vmid: u64,
+    // Not `#[serde(flatten)]` of `Paging`: flattening loses the number
+    // parsing of url-encoded values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ps: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pn: Option<u64>,
+}
+
+impl VmidPageQuery {
+    pub fn paging(&self) -> Paging {
+        Paging {
+            ps: self.ps,
+            pn: self.pn,
+        }
+    }
+}
+
+/// `GET /x/relation/stat`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VmidQuery {
+    #[serde(deserialize_with = "user_id")]
+    pub vmid: u64,
+}
+
+/// `GET /x/relation/tag`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagQuery {
+    /// -10 special, 0 default, -20 every follow, else a group id.
+    pub tagid: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ps: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pn: Option<u64>,
+}
+
+impl TagQuery {
+    pub fn paging(&self) -> Paging {
+        Paging {
+            ps: self.ps,
+            pn: self.pn,
+        }
+    }
+}
+
+/// `POST /x/relation/tag/create`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateTagForm {
+    pub tag: String,
+}
+
+/// `POST /x/relation/tag/update`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpdateTagForm {
+    pub tagid: i64,
+    pub name: String,
+}
+
+/// `POST /x/relation/tag/del`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeleteTagForm {
+    pub tagid: i64,
+}
+
+/// `POST /x/relation/tags/addUsers` and `tags/copyUsers`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagUsersForm {
+    pub fids: CommaList<u64>,
+    pub tagids: CommaList<i64>,
+}
+
+/// `POST /x/relation/tags/moveUsers`
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MoveUsersForm {
+    #[serde(rename = "beforeTagids")]
+    pub before_tagids: CommaList<i64>,
+    #[serde(rename = "afterTagids")]
+    pub after_tagids: CommaList<i64>,
+    pub fids: CommaList<u64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_and_ids_read_as_clients_write_them() {
+        let form: BatchModifyForm = serde_urlencoded::from_str("fid=1,%202&act=1").unwrap();
+        assert_eq!(form.fids.0, vec![1, 2]);
+        let q: FidQuery = serde_urlencoded::from_str("fid=%207").unwrap();
+        assert_eq!(q.fid, 7);
+        let form = MoveUsersForm {
+            before_tagids: vec![1].into(),
+            after_tagids: vec![0, -10].into(),
+            fids: vec![3, 4].into(),
+        };
+        assert_eq!(
+            serde_urlencoded::to_string(&form).unwrap(),
+            "beforeTagids=1&afterTagids=0%2C-10&fids=3%2C4"
+        );
+    }
+}
