@@ -1,11 +1,15 @@
-//! `spawn_app` and friends: a real server per test, and clients for it.
+//! `spawn_app` and friends: a real server per test, clients for it, and the
+//! fixtures and forms that more than one topic uses.
 
 use std::path::PathBuf;
 use std::sync::Once;
 
+use serde::Serialize;
 use serde_json::Value;
 use sixin_api::admin::CreateUser;
-use sixin_client::{Client, EnvelopeExt};
+use sixin_api::message::request::SendMsgForm;
+use sixin_api::Envelope;
+use sixin_client::{Client, EnvelopeExt, RelationAct};
 use sixin_server::Config;
 use tokio::sync::oneshot;
 
@@ -152,9 +156,127 @@ impl TestApp {
         assert_eq!(response.status(), 200, "POST {path} answers HTTP 200");
         response.json().await.expect("json body")
     }
+
+    /// `POST path` as `client` with `form` (a request type of `sixin_api`, or
+    /// pairs) url-encoded, followed by the session's `csrf` and `csrf_token`;
+    /// the answer as raw JSON.
+    pub async fn post_form_as(&self, client: &Client, path: &str, form: &impl Serialize) -> Value {
+        let jct = &client.cookies().expect("logged in").bili_jct;
+        let mut fields = pairs(form);
+        fields.push(("csrf".into(), jct.clone()));
+        fields.push(("csrf_token".into(), jct.clone()));
+        self.http
+            .post(format!("{}{path}", self.base))
+            .header("Cookie", cookie_of(client))
+            .form(&fields)
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json body")
+    }
 }
 
 /// The Cookie header a logged-in client sends.
 pub fn cookie_of(client: &Client) -> String {
     client.cookies().expect("logged in").cookie_header()
+}
+
+/// A typed form as the url-encoded body text it sends.
+pub fn encode(form: &impl Serialize) -> String {
+    serde_urlencoded::to_string(form).expect("form encodes")
+}
+
+/// A typed form as the url-encoded pairs it puts on the wire, in order.
+pub fn pairs(form: &impl Serialize) -> Vec<(String, String)> {
+    serde_urlencoded::from_str(&encode(form)).expect("form decodes")
+}
+
+// ---- people -----------------------------------------------------------------
+
+/// Alice, Bob and Carol, who have nothing to do with each other yet.
+pub async fn three(app: &TestApp) -> ((u64, Client), (u64, Client), (u64, Client)) {
+    (
+        app.user("alice").await,
+        app.user("bob").await,
+        app.user("carol").await,
+    )
+}
+
+/// Alice and Bob, who have already exchanged a message each, so that neither
+/// is limited as a stranger.
+pub async fn acquainted(app: &TestApp) -> (u64, Client, u64, Client) {
+    let (a, alice) = app.user("alice").await;
+    let (b, bob) = app.user("bob").await;
+    assert_eq!(alice.send_text(b, "hi bob").await.unwrap().code, 0);
+    assert_eq!(bob.send_text(a, "hi alice").await.unwrap().code, 0);
+    (a, alice, b, bob)
+}
+
+// ---- messages ---------------------------------------------------------------
+
+/// A `send_msg` form as the documents show it: from `sender` to the user
+/// `receiver`, with the given device and time and no platform.
+pub fn send_form(
+    sender: u64,
+    receiver: u64,
+    msg_type: i64,
+    content: &str,
+    dev_id: &str,
+    ts: i64,
+) -> SendMsgForm {
+    SendMsgForm {
+        sender_uid: sender,
+        receiver_id: receiver,
+        receiver_type: 1,
+        msg_type,
+        msg_status: Some(0),
+        dev_id: Some(dev_id.into()),
+        timestamp: Some(ts),
+        new_face_version: Some(1),
+        content: content.into(),
+        ..SendMsgForm::default()
+    }
+}
+
+// ---- relations --------------------------------------------------------------
+
+/// Asserts the envelope's code.
+#[track_caller]
+pub fn assert_code<T: std::fmt::Debug>(envelope: &Envelope<T>, code: i64) {
+    assert_eq!(envelope.code, code, "{envelope:?}");
+}
+
+/// `client` does `act` to `fid` (`POST /x/relation/modify`); the answer.
+pub async fn act(client: &Client, fid: u64, act: RelationAct) -> Envelope<()> {
+    client.modify_relation(fid, act).await.expect("modify")
+}
+
+/// `client` does `act` to `fid`, which must succeed.
+pub async fn relate(client: &Client, fid: u64, what: RelationAct) {
+    let answer = act(client, fid, what).await;
+    assert_eq!(answer.code, 0, "modify act {}: {answer:?}", what.code());
+}
+
+/// How `client` relates to `fid`: the `attribute` of `GET /x/relation`.
+pub async fn attribute(client: &Client, fid: u64) -> i64 {
+    client
+        .relation(fid)
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap()
+        .attribute
+}
+
+/// The mids on the first page of `vmid`'s followers, as `client` sees them.
+pub async fn follower_mids(client: &Client, vmid: u64) -> Vec<u64> {
+    let list = client.followers(vmid, None, None).await.unwrap();
+    list.into_data()
+        .unwrap()
+        .list
+        .iter()
+        .map(|e| e.mid)
+        .collect()
 }

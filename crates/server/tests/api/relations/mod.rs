@@ -1,0 +1,8 @@
+//! Follows, quiet follows, blocks, fans and follow groups through HTTP, by
+//! topic.
+
+mod auth;
+mod batch;
+mod groups;
+mod lists;
+mod modify;
