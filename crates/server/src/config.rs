@@ -4,6 +4,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::domain::relation::RelationLimits;
+use crate::service::messages::RateLimits;
+use crate::service::MessageLimits;
+
 /// How `sixin serve` is configured. Each flag can also be given as an
 /// environment variable named `SIXIN_` plus the flag in upper case.
 #[derive(Debug, Clone, clap::Args)]
@@ -114,5 +118,28 @@ impl Config {
     /// Lifetime of a login session.
     pub fn session_ttl(&self) -> Duration {
         Duration::from_secs(u64::from(self.session_days) * 86_400)
+    }
+
+    /// The relation limits.
+    pub fn relation_limits(&self) -> RelationLimits {
+        RelationLimits {
+            max_followings: self.max_followings,
+            max_blacklist: self.max_blacklist,
+            max_tags: self.max_tags,
+        }
+    }
+
+    /// The message limits.
+    pub fn message_limits(&self) -> MessageLimits {
+        MessageLimits {
+            max_msg_bytes: self.max_msg_bytes,
+            recall_window_secs: self.recall_window_secs,
+            retry_window_secs: self.retry_window_secs,
+            rate: RateLimits {
+                burst: self.send_burst,
+                window_secs: self.send_burst_secs as i64,
+                ban_strikes: self.send_ban_strikes,
+            },
+        }
     }
 }

@@ -1,97 +1,65 @@
 //! sixin: a self-hosted server wire-compatible with Bilibili's private
 //! messages, customer-service messages and user relations.
 //!
-//! Layout:
-//! - [`config`]: the clap `Config` of `sixin serve`;
-//! - [`error`]: `ApiError`, the single error type, and the envelope shapes;
-//! - [`extract`], [`auth`]: request extractors (query, form, cookie session,
-//!   csrf, admin token), all rejecting with envelope errors;
-//! - [`domain`]: validated domain types (`Mid`, `Uname`, `Profile`);
-//! - one module per API family, each with `router()`: [`accounts`] (nav,
-//!   myinfo, login), [`admin`] (`/admin/v1`), [`assets`] (hosted images);
-//! - [`store`]: the storage traits and the SQLite backend.
+//! Layers, as folders (see `ARCHITECTURE.md`): [`http`] (axum) calls
+//! [`service`] (use cases), which runs the pure rules of [`domain`] and
+//! talks to [`store`] traits, implemented by `store::sqlite`. Services
+//! announce what happened on the [`events`] bus. Everything may use
+//! `domain`; nothing imports `http`.
 //!
-//! [`app`] builds the router from an [`AppState`]; [`run`] serves it on a
+//! [`open`] builds the state from a [`Config`]; [`run`] serves it on a
 //! listener until a shutdown future resolves, so tests can bind port 0.
 
-pub mod accounts;
-pub mod admin;
-pub mod assets;
-pub mod auth;
+pub mod clock;
 pub mod config;
 pub mod domain;
 pub mod error;
-pub mod extract;
-pub mod messages;
-pub mod passwords;
-pub mod relations;
-pub mod state;
+pub mod events;
+pub mod http;
+pub mod secrets;
+pub mod service;
 pub mod store;
 
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use axum::http::{Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
-use axum::Router;
-use sixin_api::Code;
 use tokio::net::TcpListener;
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::trace::TraceLayer;
 
 pub use config::Config;
-pub use state::AppState;
+pub use http::{app, AppState};
 
-use crate::error::error_response;
-use crate::state::Secrets;
+use crate::clock::{Clock, SystemClock};
+use crate::secrets::Secrets;
+use crate::service::{Services, Setup};
+use crate::store::files::LocalFiles;
 use crate::store::sqlite::Sqlite;
-
-/// The whole HTTP surface: every API family on one router, routed by path.
-pub fn app(state: AppState) -> Router {
-    Router::new()
-        .merge(accounts::router())
-        .merge(admin::router())
-        .merge(relations::router())
-        .merge(messages::router())
-        .merge(assets::router())
-        .fallback(not_found)
-        .method_not_allowed_fallback(method_not_allowed)
-        .with_state(state)
-        .layer(CatchPanicLayer::custom(|_| {
-            error_response(Code::ServerError)
-        }))
-        .layer(TraceLayer::new_for_http())
-}
-
-/// -404 in the envelope for unknown paths.
-async fn not_found(method: Method, uri: Uri) -> Response {
-    tracing::debug!(%method, %uri, "no such route");
-    error_response(Code::NotFound)
-}
-
-/// -405 in the envelope for a known path with another method.
-async fn method_not_allowed() -> Response {
-    let mut response = error_response(Code::MethodNotAllowed);
-    *response.status_mut() = StatusCode::OK;
-    response.into_response()
-}
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    #[error("data directory {path}: {source}")]
+    #[error("data directory {path}")]
     DataDir {
         path: String,
+        #[source]
         source: std::io::Error,
     },
-    #[error("database: {0}")]
+    #[error("database")]
     Store(#[from] store::StoreError),
 }
 
 /// Opens the data directory (creating it, its secrets and its database as
 /// needed) and builds the state for a server reachable at `bound`.
 pub fn open(config: Config, bound: SocketAddr) -> Result<AppState, StartError> {
+    open_with_clock(config, bound, Arc::new(SystemClock))
+}
+
+/// [`open`] with another clock (tests move time with `clock::ManualClock`).
+pub fn open_with_clock(
+    config: Config,
+    bound: SocketAddr,
+    clock: Arc<dyn Clock>,
+) -> Result<AppState, StartError> {
     let dir = &config.data_dir;
     let dir_err = |source| StartError::DataDir {
         path: dir.display().to_string(),
@@ -99,14 +67,23 @@ pub fn open(config: Config, bound: SocketAddr) -> Result<AppState, StartError> {
     };
     std::fs::create_dir_all(dir).map_err(dir_err)?;
     let secrets = Secrets::load_or_create(dir, config.admin_token.as_deref()).map_err(dir_err)?;
-    let store = Sqlite::open(&Sqlite::path_in(dir), config.readers)?;
+    let store = Arc::new(Sqlite::open(&Sqlite::path_in(dir), config.readers)?);
     let public_url: Arc<str> = config.public_url(bound).into();
+    let services = Services::new(Setup {
+        store,
+        files: Arc::new(LocalFiles::new(dir.join("uploads"))),
+        clock,
+        server_key: secrets.server_key,
+        session_ttl_secs: config.session_ttl().as_secs() as i64,
+        relation_limits: config.relation_limits(),
+        message_limits: config.message_limits(),
+        public_url: public_url.clone(),
+    });
     Ok(AppState {
-        store: Arc::new(store),
+        services: Arc::new(services),
         config: Arc::new(config),
         secrets: Arc::new(secrets),
         public_url,
-        messages: Arc::new(messages::Runtime::default()),
     })
 }
 
@@ -118,11 +95,11 @@ pub async fn run(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let store = state.store.clone();
+    let services = state.services.clone();
     let result = axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await;
-    tokio::task::spawn_blocking(move || store.close())
+    tokio::task::spawn_blocking(move || services.close())
         .await
         .map_err(std::io::Error::other)?;
     result

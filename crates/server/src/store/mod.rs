@@ -1,115 +1,60 @@
-//! Storage: the domain operations the service needs, behind traits, and one
-//! module per backend.
+//! Storage: backend-neutral traits speaking domain types, and one folder
+//! per backend (`sqlite/` holds all SQL).
 //!
-//! Handlers never see SQL. Each API family has its own trait of domain
-//! operations (accounts here; relations and messages beside it), and
-//! [`Store`] is all of them, held as `Arc<dyn Store>` in the app state. An
-//! operation that checks a rule and then writes does both atomically inside
-//! the backend, so two concurrent requests cannot both pass the check.
+//! A write that enforces a rule takes a decision ([`Decide`]): the backend
+//! reads the facts inside its write transaction, runs the decision (a pure
+//! function the service built from `crate::domain` rules), and applies the
+//! plan it returns in the same transaction, or writes nothing when it
+//! refuses. So a check and the write it guards are atomic, and no backend
+//! holds a rule: a new backend implements fact reads and plan writes only.
+//! The contract suite (`contract`, run against every backend) pins what
+//! each method reads and writes.
 
+pub mod accounts;
+pub mod catalogue;
+#[cfg(test)]
+mod contract;
+pub mod files;
 pub mod messages;
-mod relations;
+pub mod relations;
 pub mod sqlite;
 
+use std::error::Error;
+
+use crate::domain::Refusal;
+
+pub use accounts::AccountStore;
+pub use catalogue::CatalogueStore;
 pub use messages::MessageStore;
-pub use relations::{
-    Act, ListEntry, ListKind, ListPage, ModifyOutcome, Page, RelationCounts, RelationLimits,
-    RelationPair, RelationStore, StoredRelation, TagEdit, TagInfo, TagName,
-};
+pub use relations::RelationStore;
 
-use async_trait::async_trait;
-use sixin_api::account::{OfficialVerify, VipInput};
-use sixin_api::Code;
-
-use crate::domain::{Mid, Profile, Uname};
+/// A pure decision a backend runs on the facts `F` it read inside a write
+/// transaction: the plan `P` to apply, or a refusal (nothing is written).
+pub type Decide<F, P> = Box<dyn FnOnce(&F) -> Result<P, Refusal> + Send>;
 
 /// Why a storage operation failed.
-#[derive(Debug, Clone, thiserror::Error)]
+#[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// The operation broke a documented rule; the client sees this code.
-    #[error("rejected: {0}")]
-    Rejected(Code),
-    /// The backend failed (I/O, corruption, a bug); the client sees -500.
-    #[error("storage backend: {0}")]
-    Backend(String),
+    /// The operation's decision refused; nothing was written.
+    #[error("refused: {0}")]
+    Refused(#[from] Refusal),
+    /// The backend failed (I/O, corruption, a bug).
+    #[error("storage backend failed")]
+    Backend(#[source] Box<dyn Error + Send + Sync>),
     /// The store is shutting down.
     #[error("storage is closed")]
     Closed,
 }
 
-impl From<rusqlite::Error> for StoreError {
-    fn from(err: rusqlite::Error) -> Self {
-        StoreError::Backend(err.to_string())
+impl StoreError {
+    /// A backend failure described by `message`.
+    pub fn backend(message: impl Into<String>) -> StoreError {
+        StoreError::Backend(message.into().into())
     }
 }
 
-/// A user to create.
-#[derive(Debug, Clone)]
-pub struct NewUser {
-    /// `None`: the store assigns the next free mid.
-    pub mid: Option<Mid>,
-    pub uname: Uname,
-    pub password_hash: Option<String>,
-    pub face: Option<String>,
-    pub sign: String,
-    pub official_verify: OfficialVerify,
-    pub vip: VipInput,
-}
-
-/// Profile changes; `None` leaves a field as it is.
-#[derive(Debug, Clone, Default)]
-pub struct ProfileUpdate {
-    pub uname: Option<Uname>,
-    pub password_hash: Option<String>,
-    pub face: Option<String>,
-    pub sign: Option<String>,
-    pub official_verify: Option<OfficialVerify>,
-    pub vip: Option<VipInput>,
-}
-
-/// A login session as stored: only the hash of the SESSDATA token is kept.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoginSession {
-    pub token_hash: [u8; 32],
-    pub mid: Mid,
-    /// Unix seconds.
-    pub created_at: i64,
-    /// Unix seconds.
-    pub expires_at: i64,
-}
-
-/// Accounts, profiles and login sessions.
-#[async_trait]
-pub trait AccountStore: Send + Sync {
-    /// Creates a user. `Rejected(Conflict)` when the mid or the name is taken.
-    async fn create_user(&self, user: NewUser) -> Result<Mid, StoreError>;
-
-    /// Changes profile fields. `Rejected(UserNotFound)` for an unknown mid,
-    /// `Rejected(Conflict)` when the new name is taken.
-    async fn update_user(&self, mid: Mid, update: ProfileUpdate) -> Result<(), StoreError>;
-
-    /// One profile.
-    async fn profile(&self, mid: Mid) -> Result<Option<Profile>, StoreError>;
-
-    /// The mid and password hash for a login name (a user name or a mid).
-    async fn credentials(&self, login: &str) -> Result<Option<(Mid, Option<String>)>, StoreError>;
-
-    /// Records a login session. `Rejected(UserNotFound)` for an unknown mid.
-    async fn create_login(&self, session: LoginSession) -> Result<(), StoreError>;
-
-    /// The live session with this token hash, if any (expired ones are `None`).
-    async fn login(
-        &self,
-        token_hash: [u8; 32],
-        now: i64,
-    ) -> Result<Option<LoginSession>, StoreError>;
-
-    /// Ends a session; ending an unknown one is not an error.
-    async fn delete_login(&self, token_hash: [u8; 32]) -> Result<(), StoreError>;
-}
-
-/// Everything the service stores.
-pub trait Store: AccountStore + RelationStore + MessageStore + 'static {
+/// Everything the service stores, held as `Arc<dyn Store>`.
+pub trait Store: AccountStore + RelationStore + MessageStore + CatalogueStore + 'static {
     /// Finishes pending writes and releases the backend; called once at
     /// shutdown. Later writes fail with [`StoreError::Closed`].
     fn close(&self);

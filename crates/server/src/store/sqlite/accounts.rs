@@ -3,43 +3,38 @@
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use sixin_api::account::{OfficialVerify, VipInput};
-use sixin_api::Code;
 
 use super::Sqlite;
+use crate::domain::account::{ProfileFacts, UserFacts};
 use crate::domain::{Mid, Profile};
-use crate::store::{AccountStore, LoginSession, NewUser, ProfileUpdate, StoreError};
+use crate::store::accounts::{AccountStore, LoginSession, NewUser, ProfileUpdate};
+use crate::store::{Decide, StoreError};
 
-const PROFILE_COLUMNS: &str =
-    "mid, uname, face, sign, official_type, official_desc, vip_type, vip_due_date, vip_status";
+/// The columns [`profile_at`] reads, prefixed with `u.`.
+pub(super) const PROFILE_COLUMNS: &str = "u.mid, u.uname, u.face, u.sign, u.official_type, \
+     u.official_desc, u.vip_type, u.vip_due_date, u.vip_status";
 
-pub(super) fn profile_from_row(row: &Row<'_>) -> rusqlite::Result<Profile> {
+/// Reads the 9 profile columns starting at `at`.
+pub(super) fn profile_at(row: &Row<'_>, at: usize) -> rusqlite::Result<Profile> {
     Ok(Profile {
-        mid: Mid::from_i64(row.get(0)?),
-        uname: row.get(1)?,
-        face: row.get(2)?,
-        sign: row.get(3)?,
+        mid: Mid::from_i64(row.get(at)?),
+        uname: row.get(at + 1)?,
+        face: row.get(at + 2)?,
+        sign: row.get(at + 3)?,
         official_verify: OfficialVerify {
-            kind: row.get(4)?,
-            desc: row.get(5)?,
+            kind: row.get(at + 4)?,
+            desc: row.get(at + 5)?,
         },
         vip: VipInput {
-            vip_type: row.get(6)?,
-            vip_due_date: row.get(7)?,
-            vip_status: row.get(8)?,
+            vip_type: row.get(at + 6)?,
+            vip_due_date: row.get(at + 7)?,
+            vip_status: row.get(at + 8)?,
         },
     })
 }
 
-/// Loads one profile on any connection.
-pub(super) fn load_profile(conn: &Connection, mid: Mid) -> rusqlite::Result<Option<Profile>> {
-    conn.prepare_cached(&format!(
-        "SELECT {PROFILE_COLUMNS} FROM users WHERE mid = ?1"
-    ))?
-    .query_row([mid.as_i64()], profile_from_row)
-    .optional()
-}
-
-fn user_exists(conn: &Connection, mid: Mid) -> rusqlite::Result<bool> {
+/// Whether a user exists, on any connection.
+pub(super) fn user_exists(conn: &Connection, mid: Mid) -> rusqlite::Result<bool> {
     conn.prepare_cached("SELECT 1 FROM users WHERE mid = ?1")?
         .exists([mid.as_i64()])
 }
@@ -49,134 +44,146 @@ fn name_taken(conn: &Connection, uname: &str, other_than: Option<Mid>) -> rusqli
         .exists(params![uname, other_than.map(Mid::as_i64)])
 }
 
-fn now_secs() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
+fn create_user(
+    conn: &Connection,
+    user: &NewUser,
+    decide: Decide<UserFacts, Mid>,
+) -> Result<Mid, StoreError> {
+    let wanted = match user.mid {
+        Some(mid) => Some((mid, user_exists(conn, mid)?)),
+        None => None,
+    };
+    let largest: i64 = conn
+        .prepare_cached("SELECT COALESCE(MAX(mid), 0) FROM users")?
+        .query_row([], |r| r.get(0))?;
+    let facts = UserFacts {
+        wanted,
+        name_taken: name_taken(conn, user.uname.as_str(), None)?,
+        largest: Mid::new(largest as u64),
+    };
+    let mid = decide(&facts)?;
+    conn.prepare_cached(
+        "INSERT INTO users (mid, uname, password_hash, face, sign, official_type,
+            official_desc, vip_type, vip_due_date, vip_status, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        mid.as_i64(),
+        user.uname.as_str(),
+        user.password_hash,
+        user.face,
+        user.sign,
+        user.official_verify.kind,
+        user.official_verify.desc,
+        user.vip.vip_type,
+        user.vip.vip_due_date,
+        user.vip.vip_status,
+        user.created_at,
+    ])?;
+    Ok(mid)
+}
+
+fn update_user(
+    conn: &Connection,
+    mid: Mid,
+    update: &ProfileUpdate,
+    decide: Decide<ProfileFacts, ()>,
+) -> Result<(), StoreError> {
+    let exists = user_exists(conn, mid)?;
+    let name_taken = match &update.uname {
+        Some(uname) if exists => name_taken(conn, uname.as_str(), Some(mid))?,
+        _ => false,
+    };
+    decide(&ProfileFacts { exists, name_taken })?;
+    let set = |column: &str, value: &dyn rusqlite::ToSql| -> rusqlite::Result<()> {
+        conn.execute(
+            &format!("UPDATE users SET {column} = ?2 WHERE mid = ?1"),
+            params![mid.as_i64(), value],
+        )?;
+        Ok(())
+    };
+    if let Some(uname) = &update.uname {
+        set("uname", &uname.as_str())?;
+    }
+    if let Some(hash) = &update.password_hash {
+        set("password_hash", hash)?;
+    }
+    if let Some(face) = &update.face {
+        set("face", face)?;
+    }
+    if let Some(sign) = &update.sign {
+        set("sign", sign)?;
+    }
+    if let Some(ov) = &update.official_verify {
+        set("official_type", &ov.kind)?;
+        set("official_desc", &ov.desc)?;
+    }
+    if let Some(vip) = &update.vip {
+        set("vip_type", &vip.vip_type)?;
+        set("vip_due_date", &vip.vip_due_date)?;
+        set("vip_status", &vip.vip_status)?;
+    }
+    Ok(())
 }
 
 #[async_trait]
 impl AccountStore for Sqlite {
-    async fn create_user(&self, user: NewUser) -> Result<Mid, StoreError> {
-        self.write(move |conn| {
-            if name_taken(conn, user.uname.as_str(), None)? {
-                return Err(StoreError::Rejected(Code::Conflict));
-            }
-            let mid = match user.mid {
-                Some(mid) if user_exists(conn, mid)? => {
-                    return Err(StoreError::Rejected(Code::Conflict))
-                }
-                Some(mid) => mid,
-                None => {
-                    let max: i64 = conn
-                        .prepare_cached("SELECT COALESCE(MAX(mid), 0) FROM users")?
-                        .query_row([], |r| r.get(0))?;
-                    Mid::new(max as u64 + 1)
-                        .ok_or_else(|| StoreError::Backend("no mid left to assign".into()))?
-                }
-            };
-            conn.prepare_cached(
-                "INSERT INTO users (mid, uname, password_hash, face, sign, official_type,
-                    official_desc, vip_type, vip_due_date, vip_status, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )?
-            .execute(params![
-                mid.as_i64(),
-                user.uname.as_str(),
-                user.password_hash,
-                user.face,
-                user.sign,
-                user.official_verify.kind,
-                user.official_verify.desc,
-                user.vip.vip_type,
-                user.vip.vip_due_date,
-                user.vip.vip_status,
-                now_secs(),
-            ])?;
-            Ok(mid)
-        })
-        .await
+    async fn create_user(
+        &self,
+        user: NewUser,
+        decide: Decide<UserFacts, Mid>,
+    ) -> Result<Mid, StoreError> {
+        self.write(move |conn| create_user(conn, &user, decide))
+            .await
     }
 
-    async fn update_user(&self, mid: Mid, update: ProfileUpdate) -> Result<(), StoreError> {
-        self.write(move |conn| {
-            if !user_exists(conn, mid)? {
-                return Err(StoreError::Rejected(Code::UserNotFound));
-            }
-            if let Some(uname) = &update.uname {
-                if name_taken(conn, uname.as_str(), Some(mid))? {
-                    return Err(StoreError::Rejected(Code::Conflict));
-                }
-                conn.execute(
-                    "UPDATE users SET uname = ?2 WHERE mid = ?1",
-                    params![mid.as_i64(), uname.as_str()],
-                )?;
-            }
-            if let Some(hash) = &update.password_hash {
-                conn.execute(
-                    "UPDATE users SET password_hash = ?2 WHERE mid = ?1",
-                    params![mid.as_i64(), hash],
-                )?;
-            }
-            if let Some(face) = &update.face {
-                // An empty face goes back to the default avatar.
-                let face = (!face.is_empty()).then_some(face);
-                conn.execute(
-                    "UPDATE users SET face = ?2 WHERE mid = ?1",
-                    params![mid.as_i64(), face],
-                )?;
-            }
-            if let Some(sign) = &update.sign {
-                conn.execute(
-                    "UPDATE users SET sign = ?2 WHERE mid = ?1",
-                    params![mid.as_i64(), sign],
-                )?;
-            }
-            if let Some(ov) = &update.official_verify {
-                conn.execute(
-                    "UPDATE users SET official_type = ?2, official_desc = ?3 WHERE mid = ?1",
-                    params![mid.as_i64(), ov.kind, ov.desc],
-                )?;
-            }
-            if let Some(vip) = &update.vip {
-                conn.execute(
-                    "UPDATE users SET vip_type = ?2, vip_due_date = ?3, vip_status = ?4
-                     WHERE mid = ?1",
-                    params![mid.as_i64(), vip.vip_type, vip.vip_due_date, vip.vip_status],
-                )?;
-            }
-            Ok(())
-        })
-        .await
+    async fn update_user(
+        &self,
+        mid: Mid,
+        update: ProfileUpdate,
+        decide: Decide<ProfileFacts, ()>,
+    ) -> Result<(), StoreError> {
+        self.write(move |conn| update_user(conn, mid, &update, decide))
+            .await
     }
 
     async fn profile(&self, mid: Mid) -> Result<Option<Profile>, StoreError> {
-        self.read(move |conn| Ok(load_profile(conn, mid)?)).await
-    }
-
-    async fn credentials(&self, login: &str) -> Result<Option<(Mid, Option<String>)>, StoreError> {
-        let login = login.trim().to_owned();
         self.read(move |conn| {
-            let by_mid = Mid::parse(&login).map(Mid::as_i64);
-            let row = conn
-                .prepare_cached(
-                    "SELECT mid, password_hash FROM users WHERE uname = ?1 OR mid = ?2 LIMIT 1",
-                )?
-                .query_row(params![login, by_mid], |r| {
-                    Ok((Mid::from_i64(r.get(0)?), r.get(1)?))
-                })
-                .optional()?;
-            Ok(row)
+            Ok(conn
+                .prepare_cached(&format!(
+                    "SELECT {PROFILE_COLUMNS} FROM users u WHERE u.mid = ?1"
+                ))?
+                .query_row([mid.as_i64()], |r| profile_at(r, 0))
+                .optional()?)
         })
         .await
     }
 
-    async fn create_login(&self, session: LoginSession) -> Result<(), StoreError> {
+    async fn credentials(
+        &self,
+        uname: String,
+        mid: Option<Mid>,
+    ) -> Result<Option<(Mid, Option<String>)>, StoreError> {
+        self.read(move |conn| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT mid, password_hash FROM users WHERE uname = ?1 OR mid = ?2 LIMIT 1",
+                )?
+                .query_row(params![uname, mid.map(Mid::as_i64)], |r| {
+                    Ok((Mid::from_i64(r.get(0)?), r.get(1)?))
+                })
+                .optional()?)
+        })
+        .await
+    }
+
+    async fn create_login(
+        &self,
+        session: LoginSession,
+        decide: Decide<bool, ()>,
+    ) -> Result<(), StoreError> {
         self.write(move |conn| {
-            if !user_exists(conn, session.mid)? {
-                return Err(StoreError::Rejected(Code::UserNotFound));
-            }
+            decide(&user_exists(conn, session.mid)?)?;
             conn.prepare_cached(
                 "INSERT INTO login_sessions (token_hash, mid, created_at, expires_at)
                  VALUES (?1, ?2, ?3, ?4)",
@@ -187,7 +194,6 @@ impl AccountStore for Sqlite {
                 session.created_at,
                 session.expires_at
             ])?;
-            // Expired sessions of this user are of no use to anyone.
             conn.prepare_cached("DELETE FROM login_sessions WHERE mid = ?1 AND expires_at <= ?2")?
                 .execute(params![session.mid.as_i64(), session.created_at])?;
             Ok(())
@@ -201,7 +207,7 @@ impl AccountStore for Sqlite {
         now: i64,
     ) -> Result<Option<LoginSession>, StoreError> {
         self.read(move |conn| {
-            let session = conn
+            Ok(conn
                 .prepare_cached(
                     "SELECT mid, created_at, expires_at FROM login_sessions
                      WHERE token_hash = ?1 AND expires_at > ?2",
@@ -214,8 +220,7 @@ impl AccountStore for Sqlite {
                         expires_at: r.get(2)?,
                     })
                 })
-                .optional()?;
-            Ok(session)
+                .optional()?)
         })
         .await
     }

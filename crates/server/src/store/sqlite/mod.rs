@@ -13,6 +13,8 @@
 //! the writer.
 
 mod accounts;
+mod catalogue;
+mod keys;
 mod messages;
 mod relations;
 
@@ -24,6 +26,12 @@ use rusqlite::{Connection, OpenFlags};
 use tokio::sync::{mpsc, oneshot, Semaphore};
 
 use super::StoreError;
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(err: rusqlite::Error) -> Self {
+        StoreError::Backend(Box::new(err))
+    }
+}
 
 /// Most operations committed in one transaction.
 const MAX_BATCH: usize = 1024;
@@ -46,7 +54,7 @@ pub struct Sqlite {
     readers: Arc<Mutex<Vec<Connection>>>,
     permits: Arc<Semaphore>,
     path: PathBuf,
-    msg_keys: Arc<messages::KeyGen>,
+    msg_keys: Arc<keys::KeyGen>,
 }
 
 impl Sqlite {
@@ -57,9 +65,7 @@ impl Sqlite {
         configure(&conn)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         migrate(&mut conn)?;
-        let msg_keys = Arc::new(messages::KeyGen::starting_after(messages::max_msg_key(
-            &conn,
-        )?));
+        let msg_keys = Arc::new(keys::KeyGen::starting_after(keys::max_msg_key(&conn)?));
 
         let readers = readers.max(1);
         let pool = (0..readers)
@@ -70,7 +76,7 @@ impl Sqlite {
         let writer = std::thread::Builder::new()
             .name("sixin-sqlite-writer".into())
             .spawn(move || run_writer(conn, rx))
-            .map_err(|e| StoreError::Backend(format!("cannot start writer thread: {e}")))?;
+            .map_err(|e| StoreError::Backend(Box::new(e)))?;
 
         Ok(Sqlite {
             jobs: Mutex::new(Some(tx)),
@@ -148,7 +154,7 @@ impl Sqlite {
             result
         })
         .await
-        .map_err(|e| StoreError::Backend(format!("reader task failed: {e}")))?
+        .map_err(|e| StoreError::Backend(Box::new(e)))?
     }
 }
 
@@ -188,7 +194,7 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let applied: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     let applied = usize::try_from(applied).unwrap_or(0);
     if applied > MIGRATIONS.len() {
-        return Err(StoreError::Backend(format!(
+        return Err(StoreError::backend(format!(
             "database schema version {applied} is newer than this sixin ({})",
             MIGRATIONS.len()
         )));
@@ -237,7 +243,7 @@ fn run_writer(conn: Connection, mut jobs: mpsc::Receiver<Job>) {
         if let Err(err) = conn.execute_batch("BEGIN IMMEDIATE") {
             // Without a transaction nothing can be written; the caller's
             // reply channel is dropped, so it sees the store as unavailable.
-            tracing::error!(err = %StoreError::from(err), "cannot begin write transaction");
+            tracing::error!(%err, "cannot begin write transaction");
             drop(first);
             continue;
         }
@@ -248,13 +254,16 @@ fn run_writer(conn: Connection, mut jobs: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let committed = conn.execute_batch("COMMIT").map_err(StoreError::from);
+        let committed = conn.execute_batch("COMMIT");
         if let Err(err) = &committed {
             tracing::error!(%err, "commit failed; batch rolled back");
             let _ = conn.execute_batch("ROLLBACK");
         }
         for completion in completions {
-            completion(committed.clone());
+            completion(match &committed {
+                Ok(()) => Ok(()),
+                Err(err) => Err(StoreError::backend(format!("commit failed: {err}"))),
+            });
         }
     }
     // Every sender is gone: fold the WAL back into the database file.
@@ -283,11 +292,13 @@ mod tests {
         });
         let bad = db.write(|c| {
             c.execute("INSERT INTO t VALUES (2)", [])?;
-            Err::<(), _>(StoreError::Rejected(sixin_api::Code::BadRequest))
+            Err::<(), _>(StoreError::Refused(crate::domain::Refusal::bad_request(
+                "test",
+            )))
         });
         let (good, bad) = tokio::join!(good, bad);
         assert!(good.is_ok());
-        assert!(matches!(bad, Err(StoreError::Rejected(_))));
+        assert!(matches!(bad, Err(StoreError::Refused(_))));
         let rows: Vec<i64> = db
             .read(|c| {
                 let mut stmt = c.prepare("SELECT x FROM t ORDER BY x")?;

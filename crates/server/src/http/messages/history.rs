@@ -1,0 +1,66 @@
+//! `fetch_session_msgs`.
+
+use axum::extract::State;
+use axum::Json;
+use sixin_api::message::request::FetchSessionMsgsQuery;
+use sixin_api::message::{msg_type, History, EMPTY_MIN_SEQNO};
+use sixin_api::Envelope;
+
+use super::{user_talker, vc, view};
+use crate::error::Error;
+use crate::http::auth::CurrentUser;
+use crate::http::extract::Query;
+use crate::http::state::AppState;
+
+/// GET /svr_sync/v1/svr_sync/fetch_session_msgs
+///
+/// Newest first, `begin_seqno` and `end_seqno` both exclusive; does not mark
+/// anything read. Recalled messages are still returned, with `msg_status` 1.
+pub async fn fetch_session_msgs(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<FetchSessionMsgsQuery>,
+) -> Result<Json<Envelope<History>>, Error> {
+    let messages = &state.services.messages;
+    let (page, has_more) = match user_talker(query.talker_id, query.session_type)? {
+        Some(talker) => {
+            messages
+                .history(
+                    user.mid,
+                    talker,
+                    query.begin_seqno,
+                    query.end_seqno,
+                    query.size,
+                )
+                .await?
+        }
+        None => (Vec::new(), false),
+    };
+    let catalogue = messages.catalogue().await?;
+    let texts: Vec<String> = page
+        .iter()
+        .filter(|m| m.msg_type == msg_type::TEXT)
+        .filter_map(|m| text_of(&m.content))
+        .collect();
+    let e_infos = view::e_infos(
+        texts.iter().map(String::as_str),
+        &catalogue.emotes,
+        &state.public_url,
+    );
+    Ok(vc(History {
+        min_seqno: page.last().map_or(EMPTY_MIN_SEQNO, |m| m.seqno.get()),
+        max_seqno: page.first().map_or(0, |m| m.seqno.get()),
+        has_more: i64::from(has_more),
+        messages: (!page.is_empty()).then(|| page.iter().map(view::message).collect()),
+        e_infos: (!e_infos.is_empty()).then_some(e_infos),
+    }))
+}
+
+/// The text inside a text message's content.
+fn text_of(content: &str) -> Option<String> {
+    serde_json::from_str::<serde_json::Value>(content)
+        .ok()?
+        .get("content")?
+        .as_str()
+        .map(str::to_owned)
+}

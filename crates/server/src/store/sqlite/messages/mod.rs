@@ -1,0 +1,219 @@
+//! Private messages in SQLite.
+//!
+//! A conversation (`conversations`) holds the messages between two users;
+//! each participant has a `sessions` row (read position, unread count,
+//! settings). Sending is a constant number of indexed reads and writes
+//! inside the writer's transaction. History and session lists are range
+//! scans of `messages(conversation_id, seqno)` and `sessions(owner,
+//! session_ts)`; unread totals visit only sessions with unread messages (a
+//! partial index).
+
+mod send;
+mod sessions;
+
+use async_trait::async_trait;
+use rusqlite::{params, Connection, OptionalExtension, Row};
+
+use super::Sqlite;
+use crate::domain::message::send::{SendDecision, SendFacts};
+use crate::domain::message::session::SessionState;
+use crate::domain::message::settings::MessageSettings;
+use crate::domain::message::Message;
+use crate::domain::{Mid, MsgKey, Seqno};
+use crate::store::messages::{
+    HistoryQuery, MessageStore, ReadFacts, SendContext, SendOutcome, SessionFacts, SessionQuery,
+    SessionRecord, UnreadSession,
+};
+use crate::store::{Decide, StoreError};
+
+const MESSAGE_COLUMNS: &str =
+    "m.sender_uid, m.receiver_type, m.receiver_id, m.msg_type, m.content, \
+     m.seqno, m.ts_us, m.at_uids, m.msg_key, m.msg_status, m.notify_code, m.new_face_version, \
+     m.msg_source";
+
+/// Reads the 13 message columns starting at `at`.
+fn message_at(row: &Row<'_>, at: usize) -> rusqlite::Result<Message> {
+    let at_uids: Option<String> = row.get(at + 7)?;
+    Ok(Message {
+        sender_uid: row.get::<_, i64>(at)? as u64,
+        receiver_type: row.get(at + 1)?,
+        receiver_id: row.get::<_, i64>(at + 2)? as u64,
+        msg_type: row.get(at + 3)?,
+        content: row.get(at + 4)?,
+        seqno: Seqno(row.get::<_, i64>(at + 5)? as u64),
+        ts_us: row.get(at + 6)?,
+        at_uids: at_uids.and_then(|s| serde_json::from_str(&s).ok()),
+        msg_key: MsgKey(row.get::<_, i64>(at + 8)? as u64),
+        msg_status: row.get(at + 9)?,
+        notify_code: row.get(at + 10)?,
+        new_face_version: row.get(at + 11)?,
+        msg_source: row.get(at + 12)?,
+    })
+}
+
+/// The conversation between two users: `(id, max_seqno)`.
+fn user_conversation(conn: &Connection, x: Mid, y: Mid) -> rusqlite::Result<Option<(i64, Seqno)>> {
+    let (a, b) = if x <= y { (x, y) } else { (y, x) };
+    conn.prepare_cached(
+        "SELECT id, max_seqno FROM conversations WHERE kind = 1 AND a = ?1 AND b = ?2",
+    )?
+    .query_row(params![a.as_i64(), b.as_i64()], |r| {
+        Ok((r.get::<_, i64>(0)?, Seqno(r.get::<_, i64>(1)? as u64)))
+    })
+    .optional()
+}
+
+/// The conversation between two users, created if needed: `(id, max_seqno)`.
+fn open_conversation(conn: &Connection, x: Mid, y: Mid) -> rusqlite::Result<(i64, Seqno)> {
+    if let Some(found) = user_conversation(conn, x, y)? {
+        return Ok(found);
+    }
+    let (a, b) = if x <= y { (x, y) } else { (y, x) };
+    conn.prepare_cached("INSERT INTO conversations (kind, a, b) VALUES (1, ?1, ?2)")?
+        .execute(params![a.as_i64(), b.as_i64()])?;
+    Ok((conn.last_insert_rowid(), Seqno::ZERO))
+}
+
+/// `owner`'s session of a conversation with `talker`, created if needed.
+fn ensure_session(
+    conn: &Connection,
+    owner: Mid,
+    talker: Mid,
+    conversation: i64,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT OR IGNORE INTO sessions (owner, session_type, talker_id, conversation_id)
+         VALUES (?1, 1, ?2, ?3)",
+    )?
+    .execute(params![owner.as_i64(), talker.as_i64(), conversation])?;
+    Ok(())
+}
+
+/// A user's message preferences, on any connection.
+fn stored_settings(conn: &Connection, mid: Mid) -> rusqlite::Result<MessageSettings> {
+    let stored: Option<String> = conn
+        .prepare_cached("SELECT settings FROM message_settings WHERE mid = ?1")?
+        .query_row([mid.as_i64()], |r| r.get(0))
+        .optional()?;
+    let mut settings = MessageSettings::default();
+    // Stored as a JSON object of the settings that differ from the defaults.
+    let changed: serde_json::Map<String, serde_json::Value> = stored
+        .and_then(|s| serde_json::from_str(&s).ok())
+        .unwrap_or_default();
+    for (name, value) in changed {
+        if let Some(value) = value.as_i64() {
+            settings.restore(&name, value);
+        }
+    }
+    Ok(settings)
+}
+
+fn store_settings(conn: &Connection, mid: Mid, settings: &MessageSettings) -> rusqlite::Result<()> {
+    let changed: serde_json::Map<String, serde_json::Value> = settings
+        .changed()
+        .map(|(name, value)| (name.to_owned(), value.into()))
+        .collect();
+    conn.prepare_cached("INSERT OR REPLACE INTO message_settings (mid, settings) VALUES (?1, ?2)")?
+        .execute(params![
+            mid.as_i64(),
+            serde_json::Value::Object(changed).to_string()
+        ])?;
+    Ok(())
+}
+
+#[async_trait]
+impl MessageStore for Sqlite {
+    async fn send(
+        &self,
+        context: SendContext,
+        decide: Decide<SendFacts, SendDecision>,
+    ) -> Result<SendOutcome, StoreError> {
+        let keys = self.msg_keys.clone();
+        self.write(move |conn| send::send(conn, &keys, &context, decide))
+            .await
+    }
+
+    async fn sessions(
+        &self,
+        owner: Mid,
+        query: SessionQuery,
+    ) -> Result<(Vec<SessionRecord>, bool), StoreError> {
+        self.read(move |conn| Ok(sessions::list(conn, owner, query)?))
+            .await
+    }
+
+    async fn session(&self, owner: Mid, talker: Mid) -> Result<Option<SessionRecord>, StoreError> {
+        self.read(move |conn| Ok(sessions::one(conn, owner, talker)?))
+            .await
+    }
+
+    async fn history(
+        &self,
+        owner: Mid,
+        talker: Mid,
+        query: HistoryQuery,
+    ) -> Result<(Vec<Message>, bool), StoreError> {
+        self.read(move |conn| Ok(sessions::history(conn, owner, talker, query)?))
+            .await
+    }
+
+    async fn read(
+        &self,
+        owner: Mid,
+        talker: Mid,
+        now_us: i64,
+        decide: Decide<ReadFacts, Option<Seqno>>,
+    ) -> Result<Option<Seqno>, StoreError> {
+        self.write(move |conn| sessions::read(conn, owner, talker, now_us, decide))
+            .await
+    }
+
+    async fn change_session(
+        &self,
+        owner: Mid,
+        talker: Mid,
+        decide: Decide<SessionFacts, SessionState>,
+    ) -> Result<(), StoreError> {
+        self.write(move |conn| sessions::change(conn, owner, talker, decide))
+            .await
+    }
+
+    async fn change_intercepted(
+        &self,
+        owner: Mid,
+        change: Box<dyn Fn(SessionState) -> SessionState + Send>,
+    ) -> Result<(), StoreError> {
+        self.write(move |conn| Ok(sessions::change_intercepted(conn, owner, change)?))
+            .await
+    }
+
+    async fn session_state(&self, owner: Mid, talker: Mid) -> Result<SessionState, StoreError> {
+        self.read(move |conn| Ok(sessions::state(conn, owner, talker)?.unwrap_or_default()))
+            .await
+    }
+
+    async fn unread_sessions(&self, owner: Mid) -> Result<Vec<UnreadSession>, StoreError> {
+        self.read(move |conn| Ok(sessions::unread(conn, owner)?))
+            .await
+    }
+
+    async fn message_settings(&self, mid: Mid) -> Result<MessageSettings, StoreError> {
+        self.read(move |conn| Ok(stored_settings(conn, mid)?)).await
+    }
+
+    async fn update_message_settings(
+        &self,
+        mid: Mid,
+        decide: Decide<MessageSettings, MessageSettings>,
+    ) -> Result<(), StoreError> {
+        self.write(move |conn| {
+            let settings = decide(&stored_settings(conn, mid)?)?;
+            Ok(store_settings(conn, mid, &settings)?)
+        })
+        .await
+    }
+
+    async fn send_ban(&self, mid: Mid, now: i64) -> Result<Option<i64>, StoreError> {
+        self.read(move |conn| Ok(send::ban(conn, mid, now)?)).await
+    }
+}

@@ -1,0 +1,162 @@
+//! Pages of relation lists.
+//!
+//! Every list is "newest relation first", which is descending `seq` on one
+//! of the `relations_by_mid` / `relations_by_fid` indexes (or
+//! `relation_tag_members_by_tag` for a group). A page is computed in two
+//! steps within one statement: an inner query picks the page's keys with
+//! `ORDER BY seq DESC LIMIT ps OFFSET (pn-1)*ps` on the covering index, so
+//! skipped rows cost one index entry each and nothing else; only the page's
+//! rows are then joined with `users` and with both relation directions.
+//! `total` comes from `relation_stats`, kept by triggers, never from
+//! counting (except for lists that are subsets of the owner's follows,
+//! which the follow limit bounds).
+//!
+//! Other people's lists stop at page 5, so their cost is bounded by 5 × ps
+//! index entries whatever the list's size. The owner may page deeper; there
+//! the skip grows with the offset, but it stays an index-only walk.
+
+use rusqlite::{params, Connection};
+
+use super::super::accounts::{profile_at, PROFILE_COLUMNS};
+use super::{counts, relation_at};
+use crate::domain::paging::Page;
+use crate::domain::relation::RelationPair;
+use crate::domain::{Mid, TagId};
+use crate::store::relations::{ListEntry, ListKind, ListPage};
+
+/// The inner page query of a list (`?1` owner, `?2` limit, `?3` offset,
+/// `?4` the other user or group) and its count query (`?1` owner, `?2` the
+/// other user or group; `None`: the total comes from the stats).
+fn queries(kind: ListKind) -> (&'static str, Option<&'static str>) {
+    match kind {
+        ListKind::Followings | ListKind::Group(TagId::ALL) => (
+            "SELECT fid AS x, seq FROM relations WHERE mid = ?1 AND attribute = 2
+             AND ?4 IS NOT NULL ORDER BY seq DESC LIMIT ?2 OFFSET ?3",
+            None,
+        ),
+        ListKind::Followers => (
+            "SELECT mid AS x, seq FROM relations WHERE fid = ?1 AND attribute = 2
+             AND ?4 IS NOT NULL ORDER BY seq DESC LIMIT ?2 OFFSET ?3",
+            None,
+        ),
+        ListKind::Whispers => (
+            "SELECT fid AS x, seq FROM relations WHERE mid = ?1 AND attribute = 1
+             AND ?4 IS NOT NULL ORDER BY seq DESC LIMIT ?2 OFFSET ?3",
+            None,
+        ),
+        ListKind::Blacks => (
+            "SELECT fid AS x, seq FROM relations WHERE mid = ?1 AND attribute = 128
+             AND ?4 IS NOT NULL ORDER BY seq DESC LIMIT ?2 OFFSET ?3",
+            None,
+        ),
+        ListKind::Friends => (
+            "SELECT r.fid AS x, r.seq FROM relations r
+             WHERE r.mid = ?1 AND r.attribute = 2 AND ?4 IS NOT NULL
+               AND EXISTS (SELECT 1 FROM relations b
+                           WHERE b.mid = r.fid AND b.fid = r.mid AND b.attribute = 2)
+             ORDER BY r.seq DESC LIMIT ?2 OFFSET ?3",
+            Some(
+                "SELECT COUNT(*) FROM relations r
+                 WHERE r.mid = ?1 AND r.attribute = 2 AND ?2 IS NOT NULL
+                   AND EXISTS (SELECT 1 FROM relations b
+                               WHERE b.mid = r.fid AND b.fid = r.mid AND b.attribute = 2)",
+            ),
+        ),
+        ListKind::SameFollowings(_) => (
+            "SELECT r.fid AS x, r.seq FROM relations r
+             WHERE r.mid = ?1 AND r.attribute = 2
+               AND EXISTS (SELECT 1 FROM relations b
+                           WHERE b.mid = ?4 AND b.fid = r.fid AND b.attribute = 2)
+             ORDER BY r.seq DESC LIMIT ?2 OFFSET ?3",
+            Some(
+                "SELECT COUNT(*) FROM relations r
+                 WHERE r.mid = ?1 AND r.attribute = 2
+                   AND EXISTS (SELECT 1 FROM relations b
+                               WHERE b.mid = ?2 AND b.fid = r.fid AND b.attribute = 2)",
+            ),
+        ),
+        ListKind::Group(TagId::DEFAULT) => (
+            "SELECT r.fid AS x, r.seq FROM relations r
+             WHERE r.mid = ?1 AND r.attribute = 2 AND ?4 IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM relation_tag_members t
+                               WHERE t.mid = r.mid AND t.fid = r.fid)
+             ORDER BY r.seq DESC LIMIT ?2 OFFSET ?3",
+            Some(
+                "SELECT COUNT(*) FROM relations r
+                 WHERE r.mid = ?1 AND r.attribute = 2 AND ?2 IS NOT NULL
+                   AND NOT EXISTS (SELECT 1 FROM relation_tag_members t
+                                   WHERE t.mid = r.mid AND t.fid = r.fid)",
+            ),
+        ),
+        ListKind::Group(_) => (
+            "SELECT fid AS x, seq FROM relation_tag_members WHERE mid = ?1 AND tagid = ?4
+             ORDER BY seq DESC LIMIT ?2 OFFSET ?3",
+            Some("SELECT COUNT(*) FROM relation_tag_members WHERE mid = ?1 AND tagid = ?2"),
+        ),
+    }
+}
+
+/// A page of `owner`'s list; `None` for a group that is not the owner's.
+pub(super) fn list(
+    conn: &Connection,
+    owner: Mid,
+    kind: ListKind,
+    page: Page,
+) -> rusqlite::Result<Option<ListPage>> {
+    let other: i64 = match kind {
+        ListKind::SameFollowings(other) => other.as_i64(),
+        ListKind::Group(tagid) => {
+            if tagid.is_user_made() && !super::tags::owns(conn, owner, tagid)? {
+                return Ok(None);
+            }
+            tagid.get()
+        }
+        _ => 0,
+    };
+    let (page_sql, count_sql) = queries(kind);
+    let sql = format!(
+        "SELECT {PROFILE_COLUMNS},
+                f.attribute, f.mtime, f.special,
+                (SELECT group_concat(tagid) FROM relation_tag_members t
+                 WHERE t.mid = ?1 AND t.fid = p.x),
+                b.attribute, b.mtime, b.special,
+                (SELECT group_concat(tagid) FROM relation_tag_members t
+                 WHERE t.mid = p.x AND t.fid = ?1)
+         FROM ({page_sql}) p
+         JOIN users u ON u.mid = p.x
+         LEFT JOIN relations f ON f.mid = ?1 AND f.fid = p.x
+         LEFT JOIN relations b ON b.mid = p.x AND b.fid = ?1
+         ORDER BY p.seq DESC"
+    );
+    let limit = i64::try_from(page.limit).unwrap_or(i64::MAX);
+    let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![owner.as_i64(), limit, offset, other], |r| {
+        Ok(ListEntry {
+            profile: profile_at(r, 0)?,
+            pair: RelationPair {
+                forward: relation_at(r, 9)?,
+                backward: relation_at(r, 13)?,
+            },
+        })
+    })?;
+    let entries = rows.collect::<Result<Vec<_>, _>>()?;
+    let stats = counts(conn, owner)?;
+    let total = match (kind, count_sql) {
+        (_, Some(sql)) => {
+            let n: i64 = conn
+                .prepare_cached(sql)?
+                .query_row(params![owner.as_i64(), other], |r| r.get(0))?;
+            n.max(0) as u64
+        }
+        (ListKind::Followers, None) => stats.follower,
+        (ListKind::Whispers, None) => stats.whisper,
+        (ListKind::Blacks, None) => stats.black,
+        (_, None) => stats.following,
+    };
+    Ok(Some(ListPage {
+        entries,
+        total,
+        version: stats.version,
+    }))
+}
