@@ -33,7 +33,6 @@ use crate::clock::{Clock, SystemClock};
 use crate::secrets::Secrets;
 use crate::service::{Services, Setup};
 use crate::store::files::LocalFiles;
-use crate::store::sqlite::Sqlite;
 
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -67,7 +66,7 @@ pub fn open_with_clock(
     };
     std::fs::create_dir_all(dir).map_err(dir_err)?;
     let secrets = Secrets::load_or_create(dir, config.admin_token.as_deref()).map_err(dir_err)?;
-    let store = Arc::new(Sqlite::open(&Sqlite::path_in(dir), config.readers)?);
+    let store = store::open(dir, config.readers)?;
     let public_url: Arc<str> = config.public_url(bound).into();
     let services = Services::new(Setup {
         store,

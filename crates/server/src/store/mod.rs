@@ -20,6 +20,8 @@ pub mod relations;
 pub mod sqlite;
 
 use std::error::Error;
+use std::path::Path;
+use std::sync::Arc;
 
 use crate::domain::Refusal;
 
@@ -51,6 +53,14 @@ impl StoreError {
     pub fn backend(message: impl Into<String>) -> StoreError {
         StoreError::Backend(message.into().into())
     }
+}
+
+/// Opens the storage backend: the one place a backend is chosen. Today
+/// that is the embedded SQLite database in `data_dir`, with `readers`
+/// read-only connections.
+pub fn open(data_dir: &Path, readers: usize) -> Result<Arc<dyn Store>, StoreError> {
+    let store = sqlite::Sqlite::open(&sqlite::Sqlite::path_in(data_dir), readers)?;
+    Ok(Arc::new(store))
 }
 
 /// Everything the service stores, held as `Arc<dyn Store>`.

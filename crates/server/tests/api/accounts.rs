@@ -5,7 +5,7 @@ use sixin_api::account::{OfficialVerify, VipInput};
 use sixin_api::admin::{CreateUser, PatchUser};
 use sixin_client::EnvelopeExt;
 
-use crate::helpers::{cookie_of, spawn_app, spawn_app_with};
+use crate::helpers::{cookie_of, spawn_app, spawn_app_with, spawn_app_with_clock};
 
 #[tokio::test]
 async fn nav_without_cookies_is_minus_101_with_is_login_false_and_wbi_img() {
@@ -266,6 +266,17 @@ async fn expired_sessions_are_not_logged_in() {
     let app = spawn_app_with(|c| c.session_days = 0).await;
     let (_, alice) = app.user("alice").await;
     assert_eq!(alice.nav().await.unwrap().code, -101);
+}
+
+#[tokio::test]
+async fn sessions_last_the_configured_thirty_days() {
+    let (app, clock) = spawn_app_with_clock().await;
+    let (_, alice) = app.user("alice").await;
+    clock.advance_secs(30 * 86_400 - 1);
+    assert_eq!(alice.nav().await.unwrap().code, 0);
+    clock.advance_secs(1);
+    assert_eq!(alice.nav().await.unwrap().code, -101);
+    assert_eq!(alice.myinfo().await.unwrap().code, -101);
 }
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 //! fixtures and forms that more than one topic uses.
 
 use std::path::PathBuf;
-use std::sync::Once;
+use std::sync::{Arc, Once};
 
 use serde::Serialize;
 use serde_json::Value;
@@ -10,6 +10,7 @@ use sixin_api::admin::CreateUser;
 use sixin_api::message::request::SendMsgForm;
 use sixin_api::Envelope;
 use sixin_client::{Client, EnvelopeExt, RelationAct};
+use sixin_server::clock::{Clock, ManualClock, SystemClock};
 use sixin_server::Config;
 use tokio::sync::oneshot;
 
@@ -24,7 +25,7 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub data_dir: PathBuf,
     shutdown: Option<oneshot::Sender<()>>,
-    _dir: Option<tempfile::TempDir>,
+    _dir: tempfile::TempDir,
 }
 
 fn init_tracing() {
@@ -45,20 +46,27 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts a server after letting `adjust` change its configuration.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
+    start(adjust, Arc::new(SystemClock)).await
+}
+
+/// Starts a server with every default whose clock stands still until the
+/// test moves it.
+pub async fn spawn_app_with_clock() -> (TestApp, Arc<ManualClock>) {
+    let clock = Arc::new(ManualClock::starting_now());
+    (start(|_| {}, clock.clone()).await, clock)
+}
+
+async fn start(adjust: impl FnOnce(&mut Config), clock: Arc<dyn Clock>) -> TestApp {
     init_tracing();
     let dir = tempfile::tempdir().expect("temp dir");
     let mut config = Config::new("127.0.0.1:0".parse().unwrap(), dir.path().join("data"));
     config.admin_token = Some(ADMIN_TOKEN.into());
     adjust(&mut config);
-    start(config, Some(dir)).await
-}
-
-async fn start(config: Config, dir: Option<tempfile::TempDir>) -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let data_dir = config.data_dir.clone();
     let admin_token = config.admin_token.clone();
-    let state = sixin_server::open(config, addr).expect("server state");
+    let state = sixin_server::open_with_clock(config, addr, clock).expect("server state");
     let token = admin_token.unwrap_or_else(|| state.secrets.admin_token.clone());
     let (tx, rx) = oneshot::channel::<()>();
     tokio::spawn(async move {

@@ -3,6 +3,7 @@
 
 pub mod content;
 pub mod emote;
+pub mod recall;
 pub mod send;
 pub mod session;
 pub mod settings;

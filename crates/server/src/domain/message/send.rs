@@ -1,10 +1,13 @@
 //! The rules of sending, as pure functions of the facts a backend reads
 //! inside its write transaction: retries, stops, the stranger rule, blocks
-//! and privacy, recalls, and what gets written.
+//! and privacy, and what gets written (recalls are checked by
+//! [`super::recall`]).
 
 use sixin_api::message::{msg_source, msg_type};
 use sixin_api::Code;
 
+use super::recall::check_recall;
+pub use super::recall::RecallTarget;
 use super::{Content, Sent};
 use crate::domain::relation::{follows, Attribute};
 use crate::domain::{Mid, MsgKey, Refusal, Seqno};
@@ -35,20 +38,6 @@ pub struct Outgoing {
     pub fingerprint: Option<Fingerprint>,
     /// Microseconds.
     pub now_us: i64,
-}
-
-/// What the message a recall points at looks like.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RecallTarget {
-    pub seqno: Seqno,
-    pub same_conversation: bool,
-    /// Shown to both sides (system tips are shown to one side only).
-    pub visible_to_both: bool,
-    pub sent_by_caller: bool,
-    pub msg_status: i64,
-    pub msg_type: i64,
-    /// Microseconds.
-    pub ts_us: i64,
 }
 
 /// What sending needs to know, read inside the write transaction.
@@ -138,33 +127,6 @@ pub fn admit(origin: Origin, is_recall: bool, facts: &SendFacts) -> Result<Admis
         return Err(Code::StrangerLimit);
     }
     Ok(Admission::FirstToStranger)
-}
-
-/// Decides whether a recall may happen: 10005 for a key that is not a
-/// message of this conversation (or not one that can be recalled), -400 for
-/// someone else's message, 21042 when already recalled, 21041 past the window.
-pub fn check_recall(target: Option<RecallTarget>, now_us: i64, window_us: i64) -> Result<(), Code> {
-    let target = match target {
-        Some(t)
-            if t.same_conversation
-                && t.visible_to_both
-                && t.msg_type != msg_type::RECALL
-                && t.msg_status != 2 =>
-        {
-            t
-        }
-        _ => return Err(Code::MsgKeyNotFound),
-    };
-    if !target.sent_by_caller {
-        return Err(Code::BadRequest);
-    }
-    if target.msg_status == 1 {
-        return Err(Code::AlreadyRecalled);
-    }
-    if now_us.saturating_sub(target.ts_us) > window_us {
-        return Err(Code::RecallExpired);
-    }
-    Ok(())
 }
 
 /// A message to append to the conversation; the backend gives it the next
@@ -455,58 +417,6 @@ mod tests {
                 .code,
             Code::BadRequest
         );
-    }
-
-    #[test]
-    fn recalls_follow_the_documented_order() {
-        let target = RecallTarget {
-            seqno: Seqno(4),
-            same_conversation: true,
-            visible_to_both: true,
-            sent_by_caller: true,
-            msg_status: 0,
-            msg_type: 1,
-            ts_us: 1_000_000_000,
-        };
-        let window = 120_000_000;
-        assert_eq!(
-            check_recall(Some(target), 1_000_000_000 + window, window),
-            Ok(())
-        );
-        assert_eq!(
-            check_recall(Some(target), 1_000_000_001 + window, window),
-            Err(Code::RecallExpired)
-        );
-        let recalled = RecallTarget {
-            msg_status: 1,
-            ..target
-        };
-        assert_eq!(
-            check_recall(Some(recalled), 0, window),
-            Err(Code::AlreadyRecalled)
-        );
-        let tip = RecallTarget {
-            visible_to_both: false,
-            ..target
-        };
-        assert_eq!(
-            check_recall(Some(tip), 0, window),
-            Err(Code::MsgKeyNotFound)
-        );
-        let elsewhere = RecallTarget {
-            same_conversation: false,
-            ..target
-        };
-        assert_eq!(
-            check_recall(Some(elsewhere), 0, window),
-            Err(Code::MsgKeyNotFound)
-        );
-        assert_eq!(check_recall(None, 0, window), Err(Code::MsgKeyNotFound));
-        let theirs = RecallTarget {
-            sent_by_caller: false,
-            ..target
-        };
-        assert_eq!(check_recall(Some(theirs), 0, window), Err(Code::BadRequest));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use sixin_api::message::request::SendMsgForm;
 use sixin_client::messages::text_content;
 use sixin_client::{Client, EnvelopeExt};
 
-use crate::helpers::{acquainted, spawn_app, spawn_app_with};
+use crate::helpers::{acquainted, spawn_app, spawn_app_with, spawn_app_with_clock};
 
 #[tokio::test]
 async fn recalls_work_within_the_window_and_only_once() {
@@ -118,6 +118,29 @@ async fn recalls_after_the_window_are_refused() {
     let answer = alice.recall(b, sent.msg_key).await.unwrap();
     assert_eq!(answer.code, 21041);
     assert_eq!(answer.message, "消息已超期，不能撤回了哦");
+}
+
+#[tokio::test]
+async fn a_message_can_be_recalled_for_exactly_two_minutes() {
+    let (app, clock) = spawn_app_with_clock().await;
+    let (_, alice, b, _) = acquainted(&app).await;
+    let on_time = alice
+        .send_text(b, "on time")
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    let late = alice
+        .send_text(b, "late")
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap();
+    clock.advance_secs(120);
+    assert_eq!(alice.recall(b, on_time.msg_key).await.unwrap().code, 0);
+    clock.advance_secs(1);
+    let answer = alice.recall(b, late.msg_key).await.unwrap();
+    assert_eq!(answer.code, 21041);
 }
 
 #[tokio::test]

@@ -7,7 +7,10 @@ use sixin_api::message::request::SendMsgForm;
 use sixin_client::messages::text_content;
 use sixin_client::{Client, EnvelopeExt};
 
-use crate::helpers::{acquainted, cookie_of, pairs, send_form, spawn_app, spawn_app_with, TestApp};
+use crate::helpers::{
+    acquainted, cookie_of, pairs, send_form, spawn_app, spawn_app_with, spawn_app_with_clock,
+    TestApp,
+};
 
 /// `POST send_msg` as `client` with `form`; the answer as raw JSON.
 async fn send_raw(app: &TestApp, client: &Client, form: &impl Serialize) -> Value {
@@ -205,6 +208,24 @@ async fn a_stranger_may_send_one_message_followed_by_a_tip_only_they_see() {
     assert_eq!(bob.send_text(a, "hi").await.unwrap().code, 0);
     assert_eq!(alice.send_text(b, "great").await.unwrap().code, 0);
     assert_eq!(alice.send_text(b, "more").await.unwrap().code, 0);
+}
+
+#[tokio::test]
+async fn a_repeat_after_the_ten_minute_retry_window_is_a_new_message() {
+    let (app, clock) = spawn_app_with_clock().await;
+    let (_, alice, b, _) = acquainted(&app).await;
+    let msg = SendMsgForm {
+        dev_id: Some("CONSTANT-DEV-ID".into()),
+        timestamp: Some(1_700_000_000),
+        ..alice.message_to(b, 1, text_content("once more"))
+    };
+    let first = alice.send_msg(&msg).await.unwrap().into_data().unwrap();
+    clock.advance_secs(600);
+    let retried = alice.send_msg(&msg).await.unwrap().into_data().unwrap();
+    assert_eq!(retried.msg_key, first.msg_key);
+    clock.advance_secs(1);
+    let repeated = alice.send_msg(&msg).await.unwrap().into_data().unwrap();
+    assert_ne!(repeated.msg_key, first.msg_key);
 }
 
 #[tokio::test]
