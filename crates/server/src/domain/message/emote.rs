@@ -105,26 +105,28 @@ pub fn keyword_hit<'r>(text: &str, rules: &'r [KeywordRule]) -> Option<KeywordHi
     })
 }
 
+/// A small catalogue for tests: one emoji hosted here, one elsewhere.
+#[cfg(test)]
+pub(crate) fn sample_catalogue() -> Vec<Emote> {
+    vec![
+        Emote {
+            text: "[tv_doge]".into(),
+            uri: "/bfs/emote/a.png".into(),
+            size: 1,
+            gif_url: None,
+        },
+        Emote {
+            text: "[口罩]".into(),
+            uri: "https://cdn.example.test/b.png".into(),
+            size: 2,
+            gif_url: Some("/bfs/emote/b.gif".into()),
+        },
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn catalogue() -> Vec<Emote> {
-        vec![
-            Emote {
-                text: "[tv_doge]".into(),
-                uri: "/bfs/emote/a.png".into(),
-                size: 1,
-                gif_url: None,
-            },
-            Emote {
-                text: "[口罩]".into(),
-                uri: "https://cdn.example.test/b.png".into(),
-                size: 2,
-                gif_url: Some("/bfs/emote/b.gif".into()),
-            },
-        ]
-    }
 
     #[test]
     fn emoji_tokens_are_found_once_in_order() {
@@ -135,7 +137,7 @@ mod tests {
 
     #[test]
     fn emotes_come_from_the_catalogue_in_order_of_appearance() {
-        let catalogue = catalogue();
+        let catalogue = sample_catalogue();
         let found = emotes_in(["[口罩][unknown][tv_doge]", "[tv_doge]"], &catalogue);
         let texts: Vec<&str> = found.iter().map(|e| e.text.as_str()).collect();
         assert_eq!(texts, vec!["[口罩]", "[tv_doge]"]);

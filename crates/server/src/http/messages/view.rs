@@ -123,20 +123,7 @@ mod tests {
 
     #[test]
     fn e_infos_have_absolute_addresses() {
-        let catalogue = vec![
-            Emote {
-                text: "[tv_doge]".into(),
-                uri: "/bfs/emote/a.png".into(),
-                size: 1,
-                gif_url: None,
-            },
-            Emote {
-                text: "[口罩]".into(),
-                uri: "https://cdn.example.test/b.png".into(),
-                size: 2,
-                gif_url: Some("/bfs/emote/b.gif".into()),
-            },
-        ];
+        let catalogue = crate::domain::message::emote::sample_catalogue();
         let infos = e_infos(
             ["[口罩][unknown][tv_doge]", "[tv_doge]"],
             &catalogue,

@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::http::auth::{CurrentUser, MaybeUser};
 use crate::http::extract::{mid, Query};
 use crate::http::state::AppState;
-use crate::store::relations::ListKind;
+use crate::store::relations::{ListKind, ListPage};
 
 /// GET /x/relation
 pub async fn get_relation(
@@ -69,6 +69,20 @@ pub async fn get_space_relation(
     })))
 }
 
+/// A page as `RelationList`.
+fn relation_list(
+    state: &AppState,
+    page: ListPage,
+    followers: bool,
+    owner: bool,
+) -> Json<Envelope<RelationList>> {
+    Json(Envelope::ok(RelationList {
+        list: view::list_items(state, page.entries, followers, owner),
+        re_version: page.version,
+        total: page.total,
+    }))
+}
+
 /// Someone's followings or followers.
 async fn public_list(
     state: AppState,
@@ -83,11 +97,12 @@ async fn public_list(
         .public_list(viewer.mid(), owner, kind, query.ps, query.pn)
         .await?;
     let is_owner = viewer.mid() == Some(owner);
-    Ok(Json(Envelope::ok(RelationList {
-        list: view::list_items(&state, page.entries, kind == ListKind::Followers, is_owner),
-        re_version: page.version,
-        total: page.total,
-    })))
+    Ok(relation_list(
+        &state,
+        page,
+        kind == ListKind::Followers,
+        is_owner,
+    ))
 }
 
 /// GET /x/relation/followings
@@ -121,11 +136,7 @@ pub async fn get_same_followings(
         .relations
         .list(user.mid, ListKind::SameFollowings(other), page)
         .await?;
-    Ok(Json(Envelope::ok(RelationList {
-        list: view::list_items(&state, page.entries, false, true),
-        re_version: page.version,
-        total: page.total,
-    })))
+    Ok(relation_list(&state, page, false, true))
 }
 
 /// The caller's own list without `total`: everything unless a page is asked for.
@@ -177,11 +188,7 @@ pub async fn get_blacks(
         .relations
         .list(user.mid, ListKind::Blacks, page)
         .await?;
-    Ok(Json(Envelope::ok(RelationList {
-        list: view::list_items(&state, page.entries, false, true),
-        re_version: page.version,
-        total: page.total,
-    })))
+    Ok(relation_list(&state, page, false, true))
 }
 
 /// GET /x/relation/stat

@@ -137,6 +137,18 @@ pub async fn delete_tag(
     Ok(Json(Envelope::empty()))
 }
 
+/// Changes the groups of the users `fids` names.
+async fn edit_groups(
+    state: &AppState,
+    user: Mid,
+    fids: sixin_api::form::CommaList<u64>,
+    edit: TagEdit,
+) -> Result<Json<Envelope<()>>, Error> {
+    let fids = mids(fids, "fids")?;
+    state.services.relations.edit_tags(user, fids, edit).await?;
+    Ok(Json(Envelope::empty()))
+}
+
 /// POST /x/relation/tags/addUsers
 ///
 /// Sets each user's groups to exactly `tagids` (the web client sends the
@@ -145,14 +157,8 @@ pub async fn add_users_to_tags(
     State(state): State<AppState>,
     CsrfForm { user, form }: CsrfForm<TagUsersForm>,
 ) -> Result<Json<Envelope<()>>, Error> {
-    let fids = mids(form.fids, "fids")?;
     let edit = TagEdit::Set(tag_ids(form.tagids.0));
-    state
-        .services
-        .relations
-        .edit_tags(user.mid, fids, edit)
-        .await?;
-    Ok(Json(Envelope::empty()))
+    edit_groups(&state, user.mid, form.fids, edit).await
 }
 
 /// POST /x/relation/tags/copyUsers
@@ -162,14 +168,8 @@ pub async fn copy_users_to_tags(
     State(state): State<AppState>,
     CsrfForm { user, form }: CsrfForm<TagUsersForm>,
 ) -> Result<Json<Envelope<()>>, Error> {
-    let fids = mids(form.fids, "fids")?;
     let edit = TagEdit::Copy(tag_ids(form.tagids.0));
-    state
-        .services
-        .relations
-        .edit_tags(user.mid, fids, edit)
-        .await?;
-    Ok(Json(Envelope::empty()))
+    edit_groups(&state, user.mid, form.fids, edit).await
 }
 
 /// POST /x/relation/tags/moveUsers
@@ -179,15 +179,9 @@ pub async fn move_users_between_tags(
     State(state): State<AppState>,
     CsrfForm { user, form }: CsrfForm<MoveUsersForm>,
 ) -> Result<Json<Envelope<()>>, Error> {
-    let fids = mids(form.fids, "fids")?;
     let edit = TagEdit::Move {
         from: tag_ids(form.before_tagids.0),
         to: tag_ids(form.after_tagids.0),
     };
-    state
-        .services
-        .relations
-        .edit_tags(user.mid, fids, edit)
-        .await?;
-    Ok(Json(Envelope::empty()))
+    edit_groups(&state, user.mid, form.fids, edit).await
 }

@@ -83,12 +83,17 @@ fn recall_target(
     .optional()
 }
 
-fn facts(conn: &Connection, ctx: &SendContext) -> rusqlite::Result<SendFacts> {
+/// The facts of a send, and the conversation if the two ever talked.
+fn facts(
+    conn: &Connection,
+    ctx: &SendContext,
+) -> rusqlite::Result<(SendFacts, Option<(i64, Seqno)>)> {
     let (sender, receiver) = (ctx.sender, ctx.receiver);
-    let conversation = user_conversation(conn, sender, receiver)?.map(|(id, _)| id);
+    let found = user_conversation(conn, sender, receiver)?;
+    let conversation = found.map(|(id, _)| id);
     let (_, sender_sent) = session_counters(conn, sender, receiver)?;
     let (receiver_ack, receiver_sent) = session_counters(conn, receiver, sender)?;
-    Ok(SendFacts {
+    let facts = SendFacts {
         earlier: match &ctx.retry {
             Some((fingerprint, since)) => earlier(conn, sender, fingerprint, *since)?,
             None => None,
@@ -112,7 +117,8 @@ fn facts(conn: &Connection, ctx: &SendContext) -> rusqlite::Result<SendFacts> {
             Some(key) => recall_target(conn, key, sender, conversation)?,
             None => None,
         },
-    })
+    };
+    Ok((facts, found))
 }
 
 pub(super) fn send(
@@ -121,7 +127,7 @@ pub(super) fn send(
     ctx: &SendContext,
     decide: Decide<SendFacts, SendDecision>,
 ) -> Result<SendOutcome, StoreError> {
-    let facts = facts(conn, ctx)?;
+    let (facts, conversation) = facts(conn, ctx)?;
     match decide(&facts)? {
         SendDecision::Retried(sent) => Ok(SendOutcome::Retried(sent)),
         SendDecision::StopSender { until } => {
@@ -129,7 +135,7 @@ pub(super) fn send(
                 .execute(params![ctx.sender.as_i64(), until])?;
             Ok(SendOutcome::SenderStopped { until })
         }
-        SendDecision::Store(plan) => Ok(store(conn, keys, ctx, &plan)?),
+        SendDecision::Store(plan) => Ok(store(conn, keys, ctx, conversation, &plan)?),
     }
 }
 
@@ -223,9 +229,13 @@ fn store(
     conn: &Connection,
     keys: &KeyGen,
     ctx: &SendContext,
+    existing: Option<(i64, Seqno)>,
     plan: &MessagePlan,
 ) -> rusqlite::Result<SendOutcome> {
-    let (conversation, mut seqno) = open_conversation(conn, ctx.sender, ctx.receiver)?;
+    let (conversation, mut seqno) = match existing {
+        Some(found) => found,
+        None => open_conversation(conn, ctx.sender, ctx.receiver)?,
+    };
     ensure_session(conn, ctx.sender, ctx.receiver, conversation)?;
     ensure_session(conn, ctx.receiver, ctx.sender, conversation)?;
     if let Some(recall) = plan.recall {
