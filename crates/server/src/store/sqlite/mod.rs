@@ -14,6 +14,8 @@
 
 mod accounts;
 mod catalogue;
+#[cfg(test)]
+mod contract;
 mod keys;
 mod messages;
 mod relations;

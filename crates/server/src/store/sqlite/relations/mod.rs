@@ -146,6 +146,13 @@ fn apply(conn: &Connection, writes: &[RelationWrite], now: i64) -> rusqlite::Res
                     now,
                     seq
                 ])?;
+                // A remade relation is in no group. The triggers ungroup a
+                // relation whose attribute stops being a follow; a follow
+                // remade as a follow must leave its groups here.
+                conn.prepare_cached(
+                    "DELETE FROM relation_tag_members WHERE mid = ?1 AND fid = ?2",
+                )?
+                .execute([mid.as_i64(), fid.as_i64()])?;
             }
             RelationWrite::Refresh { mid, fid } => {
                 let seq = match seq {
