@@ -140,8 +140,9 @@ pub struct Draft {
     pub new_face_version: Option<i64>,
     pub msg_source: i64,
     pub at_uids: Option<Vec<u64>>,
-    /// `None`: both sides see it; else only this user (whose session alone
-    /// moves, and who alone counts it as sent).
+    /// `None`: both sides see it, and it counts as sent by its sender (the
+    /// stranger rule counts those). Else only this user sees it, and only
+    /// their session moves (a system tip).
     pub visible_to: Option<Mid>,
     /// Whether it adds one to the receiver's unread count.
     pub counts_unread: bool,
