@@ -51,7 +51,7 @@ pub async fn fetch_session_msgs(
         min_seqno: page.last().map_or(EMPTY_MIN_SEQNO, |m| m.seqno.get()),
         max_seqno: page.first().map_or(0, |m| m.seqno.get()),
         has_more: i64::from(has_more),
-        messages: (!page.is_empty()).then(|| page.iter().map(view::message).collect()),
+        messages: (!page.is_empty()).then(|| page.into_iter().map(view::message).collect()),
         e_infos: (!e_infos.is_empty()).then_some(e_infos),
     }))
 }

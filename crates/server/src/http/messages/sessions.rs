@@ -61,7 +61,7 @@ pub async fn get_new_sessions(
         .messages
         .new_sessions(user.mid, query.begin_ts, query.size)
         .await?;
-    Ok(vc(view::session_list(&sessions, has_more, false)))
+    Ok(vc(view::session_list(sessions, has_more, false)))
 }
 
 /// GET /session_svr/v1/session_svr/get_sessions
@@ -82,7 +82,7 @@ pub async fn get_sessions(
             query.sort_rule,
         )
         .await?;
-    Ok(vc(view::session_list(&sessions, has_more, true)))
+    Ok(vc(view::session_list(sessions, has_more, true)))
 }
 
 /// GET /session_svr/v1/session_svr/session_detail
@@ -95,7 +95,7 @@ pub async fn get_session_detail(
         return Err(Code::SessionNotFound.into());
     };
     let session = state.services.messages.session(user.mid, talker).await?;
-    Ok(vc(view::session(&session)))
+    Ok(vc(view::session(session)))
 }
 
 /// POST /session_svr/v1/session_svr/update_ack

@@ -7,26 +7,26 @@ use crate::domain::message::Message;
 use crate::domain::relation::follows;
 use crate::store::messages::SessionRecord;
 
-pub fn message(m: &Message) -> WireMessage {
+pub fn message(m: Message) -> WireMessage {
     WireMessage {
         sender_uid: m.sender_uid,
         receiver_type: m.receiver_type,
         receiver_id: m.receiver_id,
         msg_type: m.msg_type,
-        content: m.content.clone(),
+        content: m.content,
         msg_seqno: m.seqno.get(),
         timestamp: m.ts_us / 1_000_000,
-        at_uids: m.at_uids.clone(),
+        at_uids: m.at_uids,
         msg_key: m.msg_key.get(),
         msg_status: m.msg_status,
         sys_cancel: None,
-        notify_code: m.notify_code.clone(),
+        notify_code: m.notify_code,
         new_face_version: m.new_face_version,
         msg_source: m.msg_source,
     }
 }
 
-pub fn session(s: &SessionRecord) -> Session {
+pub fn session(s: SessionRecord) -> Session {
     let user = s.session_type == 1;
     let is_follow = follows(s.owner_to_talker);
     Session {
@@ -42,7 +42,7 @@ pub fn session(s: &SessionRecord) -> Session {
         ack_ts: s.state.ack_ts,
         session_ts: s.session_ts,
         unread_count: s.state.unread_count,
-        last_msg: s.last_msg.as_ref().map(message),
+        last_msg: s.last_msg.map(message),
         group_type: 0,
         can_fold: i64::from(user && !is_follow),
         status: 0,
@@ -61,9 +61,9 @@ pub fn session(s: &SessionRecord) -> Session {
 }
 
 /// `data` of a session list: `session_list` is `null` when empty.
-pub fn session_list(sessions: &[SessionRecord], has_more: bool, show_level: bool) -> SessionList {
+pub fn session_list(sessions: Vec<SessionRecord>, has_more: bool, show_level: bool) -> SessionList {
     SessionList {
-        session_list: (!sessions.is_empty()).then(|| sessions.iter().map(session).collect()),
+        session_list: (!sessions.is_empty()).then(|| sessions.into_iter().map(session).collect()),
         has_more: i64::from(has_more),
         anti_disturb_cleaning: false,
         is_address_list_empty: 0,

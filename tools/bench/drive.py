@@ -1,0 +1,57 @@
+"""Drives a running sixin for tools/bench/instructions.sh: sets up two users
+who know each other, warms up, then runs exactly N sends or history fetches
+from one keep-alive connection with callgrind's instrumentation on around them.
+
+    python3 drive.py PORT send|fetch N VALGRIND_PID
+"""
+import http.client
+import json
+import subprocess
+import sys
+import urllib.parse
+
+port, what, n, pid = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+conn = http.client.HTTPConnection("127.0.0.1", port)
+
+
+def call(method, path, body=None, headers=None):
+    conn.request(method, path, body, headers or {})
+    return json.loads(conn.getresponse().read())
+
+
+admin = {"Authorization": "Bearer bench-token", "Content-Type": "application/json"}
+form = {"Content-Type": "application/x-www-form-urlencoded"}
+a = call("POST", "/admin/v1/users", json.dumps({"uname": "alice"}), admin)["data"]["mid"]
+b = call("POST", "/admin/v1/users", json.dumps({"uname": "bob"}), admin)["data"]["mid"]
+la = call("POST", f"/admin/v1/users/{a}/sessions", None, admin)["data"]
+lb = call("POST", f"/admin/v1/users/{b}/sessions", None, admin)["data"]
+# Bob follows Alice, so she is no stranger to him.
+call("POST", "/x/relation/modify", f"fid={a}&act=1&csrf={lb['bili_jct']}",
+     {**form, "Cookie": "SESSDATA=" + lb["SESSDATA"]})
+alice = {**form, "Cookie": "SESSDATA=" + la["SESSDATA"]}
+
+
+def send(i):
+    body = urllib.parse.urlencode({
+        "msg[sender_uid]": a, "msg[receiver_id]": b, "msg[receiver_type]": 1,
+        "msg[msg_type]": 1, "msg[msg_status]": 0, "msg[dev_id]": "bench",
+        "msg[timestamp]": i, "msg[content]": json.dumps({"content": f"hello {i}"}),
+        "csrf": la["bili_jct"],
+    })
+    answer = call("POST", "/web_im/v1/web_im/send_msg", body, alice)
+    assert answer["code"] == 0, answer
+
+
+def fetch(_):
+    path = f"/svr_sync/v1/svr_sync/fetch_session_msgs?talker_id={b}&session_type=1&size=20"
+    answer = call("GET", path, None, alice)
+    assert answer["code"] == 0, answer
+
+
+op = send if what == "send" else fetch
+for i in range(80):  # a history of at least 20 messages, and warm caches
+    send(i) if i < 30 else op(i)
+subprocess.run(["callgrind_control", "-i", "on", pid], check=True, capture_output=True)
+for i in range(n):
+    op(100_000 + i)
+subprocess.run(["callgrind_control", "-i", "off", pid], check=True, capture_output=True)
