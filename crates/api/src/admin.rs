@@ -71,3 +71,42 @@ impl LoginCookies {
         )
     }
 }
+
+/// An emoji of the catalogue: an element of `GET /admin/v1/emotes`, and the
+/// body of `POST /admin/v1/emotes` (adds or replaces by `text`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmoteEntry {
+    /// With brackets, e.g. `[打call]`.
+    pub text: String,
+    /// Absolute URL, or a path on this server (`/bfs/...`).
+    pub uri: String,
+    /// 1 small, 2 large.
+    #[serde(default = "small")]
+    pub size: i64,
+    #[serde(default)]
+    pub gif_url: Option<String>,
+}
+
+const fn small() -> i64 {
+    1
+}
+
+/// Body of `POST /admin/v1/emotes/delete` (names hold brackets and CJK,
+/// which do not sit well in a path).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteEmote {
+    pub text: String,
+}
+
+/// A keyword rule: an element of `GET /admin/v1/keyword-rules`, and the
+/// body of `POST /admin/v1/keyword-rules` (adds or replaces by `rule_id`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeywordRuleEntry {
+    pub rule_id: i64,
+    pub keywords: Vec<String>,
+    /// The warning shown when a message contains one of the keywords.
+    pub toast: String,
+}

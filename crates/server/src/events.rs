@@ -68,19 +68,20 @@ impl std::fmt::Debug for EventBus {
 impl EventBus {
     /// Hands every later event to `subscriber` while the caller keeps it.
     pub fn subscribe(&self, subscriber: &Arc<dyn Subscriber>) {
-        self.subscribers
-            .write()
-            .expect("subscribers lock")
-            .push(Arc::downgrade(subscriber));
+        let mut subscribers = self.subscribers.write().expect("subscribers lock");
+        subscribers.retain(|s| s.strong_count() > 0);
+        subscribers.push(Arc::downgrade(subscriber));
     }
 
     /// Runs every live subscriber on `event`, in the order they subscribed.
     pub async fn publish(&self, event: Event) {
-        let live: Vec<Arc<dyn Subscriber>> = {
-            let mut subscribers = self.subscribers.write().expect("subscribers lock");
-            subscribers.retain(|s| s.strong_count() > 0);
-            subscribers.iter().filter_map(Weak::upgrade).collect()
-        };
+        let live: Vec<Arc<dyn Subscriber>> = self
+            .subscribers
+            .read()
+            .expect("subscribers lock")
+            .iter()
+            .filter_map(Weak::upgrade)
+            .collect();
         for subscriber in live {
             subscriber.on_event(&event).await;
         }
@@ -93,7 +94,7 @@ mod tests {
     use std::sync::Mutex;
 
     #[derive(Default)]
-    struct Recorder(Mutex<Vec<Event>>);
+    struct Recorder(Arc<Mutex<Vec<Event>>>);
 
     #[async_trait]
     impl Subscriber for Recorder {
@@ -105,18 +106,22 @@ mod tests {
     #[tokio::test]
     async fn subscribers_hear_events_while_someone_keeps_them() {
         let bus = EventBus::default();
-        let recorder = Arc::new(Recorder::default());
-        let subscriber: Arc<dyn Subscriber> = recorder.clone();
+        let recorder = Recorder::default();
+        let seen = recorder.0.clone();
+        let subscriber: Arc<dyn Subscriber> = Arc::new(recorder);
         bus.subscribe(&subscriber);
         let event = Event::BecameMutual {
             mid: Mid::new(1).unwrap(),
             fid: Mid::new(2).unwrap(),
         };
         bus.publish(event.clone()).await;
-        assert_eq!(*recorder.0.lock().unwrap(), vec![event.clone()]);
+        assert_eq!(*seen.lock().unwrap(), vec![event.clone()]);
         drop(subscriber);
-        drop(recorder);
         bus.publish(event).await;
-        assert!(bus.subscribers.read().unwrap().is_empty());
+        assert_eq!(
+            seen.lock().unwrap().len(),
+            1,
+            "no longer kept, no longer told"
+        );
     }
 }

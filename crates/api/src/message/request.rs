@@ -2,6 +2,8 @@
 //! names. GET endpoints take them in the query string, POST endpoints in the
 //! form body (or the query string); `csrf` / `csrf_token` come on top.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::form::user_id;
@@ -92,10 +94,13 @@ pub struct GetSessionsQuery {
     /// 3: most recently read first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort_rule: Option<i64>,
+    /// Fold fan groups (1); accepted as text and ignored: sixin lists every
+    /// session individually.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_fold: Option<i64>,
+    pub group_fold: Option<String>,
+    /// Fold users you do not follow (1); accepted as text and ignored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unfollow_fold: Option<i64>,
+    pub unfollow_fold: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -179,74 +184,14 @@ pub struct GetSettingsQuery {
     pub show_unfollowed_msg: Option<i64>,
 }
 
-/// `POST /link_setting/v1/link_setting/set`: the settings to change, each
-/// as the client wrote it (an unparsable value is `2 非法参数`, not -400).
+/// `POST /link_setting/v1/link_setting/set`: the settings to change, by
+/// name (`set_like`, `receive_unfollow_msg`, ...: the fields of
+/// [`super::MessageSettings`]), each value as the client wrote it (an
+/// unparsable value is `2 非法参数`, not -400). A name given twice counts
+/// once, with its last value; names that are not settings are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct SetSettingsForm {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub show_unfollowed_msg: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub msg_notify: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub set_like: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub set_comment: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub set_at: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_group_fold: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub should_receive_group: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub receive_unfollow_msg: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub followed_reply: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub keys_reply: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recv_reply: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub voyage_reply: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recommend_followed_reply: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ai_intercept: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub set_recv_reply: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub set_recv_like: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub set_new_follow: Option<String>,
-}
-
-impl SetSettingsForm {
-    /// Every setting by its wire name, `None` where not given.
-    pub fn fields(&self) -> [(&'static str, Option<&str>); 17] {
-        [
-            ("show_unfollowed_msg", self.show_unfollowed_msg.as_deref()),
-            ("msg_notify", self.msg_notify.as_deref()),
-            ("set_like", self.set_like.as_deref()),
-            ("set_comment", self.set_comment.as_deref()),
-            ("set_at", self.set_at.as_deref()),
-            ("is_group_fold", self.is_group_fold.as_deref()),
-            ("should_receive_group", self.should_receive_group.as_deref()),
-            ("receive_unfollow_msg", self.receive_unfollow_msg.as_deref()),
-            ("followed_reply", self.followed_reply.as_deref()),
-            ("keys_reply", self.keys_reply.as_deref()),
-            ("recv_reply", self.recv_reply.as_deref()),
-            ("voyage_reply", self.voyage_reply.as_deref()),
-            (
-                "recommend_followed_reply",
-                self.recommend_followed_reply.as_deref(),
-            ),
-            ("ai_intercept", self.ai_intercept.as_deref()),
-            ("set_recv_reply", self.set_recv_reply.as_deref()),
-            ("set_recv_like", self.set_recv_like.as_deref()),
-            ("set_new_follow", self.set_new_follow.as_deref()),
-        ]
-    }
-}
+#[serde(transparent)]
+pub struct SetSettingsForm(pub BTreeMap<String, String>);
 
 /// `GET /link_setting/v1/link_setting/is_limit`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -318,5 +263,157 @@ mod tests {
             serde_urlencoded::from_str::<SendMsgForm>(&encoded).unwrap(),
             form
         );
+    }
+
+    /// The wire names of a request, in order.
+    fn names(value: &impl Serialize) -> Vec<String> {
+        let encoded = serde_urlencoded::to_string(value).unwrap();
+        serde_urlencoded::from_str::<Vec<(String, String)>>(&encoded)
+            .unwrap()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect()
+    }
+
+    /// Every form and query of the family, fully filled, with the wire names
+    /// the documents give.
+    #[test]
+    fn every_request_has_its_documented_wire_names() {
+        let text = || Some(String::from("x"));
+        let send = SendMsgForm {
+            msg_status: Some(0),
+            dev_id: text(),
+            timestamp: Some(1),
+            new_face_version: Some(1),
+            build: text(),
+            mobi_app: text(),
+            platform: text(),
+            ..SendMsgForm::default()
+        };
+        assert_eq!(
+            names(&send),
+            [
+                "msg[sender_uid]",
+                "msg[receiver_id]",
+                "msg[receiver_type]",
+                "msg[msg_type]",
+                "msg[msg_status]",
+                "msg[dev_id]",
+                "msg[timestamp]",
+                "msg[new_face_version]",
+                "msg[content]",
+                "build",
+                "mobi_app",
+                "platform"
+            ]
+        );
+        let new_sessions = NewSessionsQuery {
+            begin_ts: Some(1),
+            size: Some(1),
+            build: text(),
+            mobi_app: text(),
+        };
+        assert_eq!(
+            names(&new_sessions),
+            ["begin_ts", "size", "build", "mobi_app"]
+        );
+        let get_sessions = GetSessionsQuery {
+            session_type: 1,
+            begin_ts: Some(1),
+            end_ts: Some(1),
+            size: Some(1),
+            sort_rule: Some(1),
+            group_fold: text(),
+            unfollow_fold: text(),
+            build: text(),
+            mobi_app: text(),
+        };
+        assert_eq!(
+            names(&get_sessions),
+            [
+                "session_type",
+                "begin_ts",
+                "end_ts",
+                "size",
+                "sort_rule",
+                "group_fold",
+                "unfollow_fold",
+                "build",
+                "mobi_app"
+            ]
+        );
+        assert_eq!(
+            names(&SessionQuery::default()),
+            ["talker_id", "session_type"]
+        );
+        let history = FetchSessionMsgsQuery {
+            size: Some(1),
+            begin_seqno: Some(1),
+            end_seqno: Some(1),
+            sender_device_id: text(),
+            build: text(),
+            mobi_app: text(),
+            ..FetchSessionMsgsQuery::default()
+        };
+        assert_eq!(
+            names(&history),
+            [
+                "talker_id",
+                "session_type",
+                "size",
+                "begin_seqno",
+                "end_seqno",
+                "sender_device_id",
+                "build",
+                "mobi_app"
+            ]
+        );
+        let ack = UpdateAckForm {
+            ack_seqno: Some(1),
+            ..UpdateAckForm::default()
+        };
+        assert_eq!(names(&ack), ["talker_id", "session_type", "ack_seqno"]);
+        assert_eq!(
+            names(&SetTopForm::default()),
+            ["talker_id", "session_type", "op_type"]
+        );
+        assert_eq!(
+            names(&UpdateInterceptForm::default()),
+            ["talker_id", "status"]
+        );
+        let unread = SingleUnreadQuery {
+            unread_type: Some(0),
+            show_dustbin: Some(1),
+        };
+        assert_eq!(names(&unread), ["unread_type", "show_dustbin"]);
+        let get = GetSettingsQuery {
+            msg_notify: Some(1),
+            show_unfollowed_msg: Some(1),
+        };
+        assert_eq!(names(&get), ["msg_notify", "show_unfollowed_msg"]);
+        let set = SetSettingsForm([("set_like".to_owned(), "5".to_owned())].into());
+        assert_eq!(names(&set), ["set_like"]);
+        assert_eq!(names(&IsLimitQuery::default()), ["uid"]);
+        let dnd = GetMsgDndQuery {
+            uids: text(),
+            group_ids: text(),
+        };
+        assert_eq!(names(&dnd), ["uids", "group_ids"]);
+        let set_dnd = SetMsgDndForm {
+            setting: 1,
+            dnd_uid: Some(1),
+            dnd_group_id: Some(1),
+        };
+        assert_eq!(names(&set_dnd), ["setting", "dnd_uid", "dnd_group_id"]);
+        assert_eq!(names(&GetSessionSsQuery::default()), ["talker_uid"]);
+        assert_eq!(names(&SetPushSsForm::default()), ["talker_uid", "setting"]);
+    }
+
+    #[test]
+    fn a_setting_given_twice_counts_once_with_its_last_value() {
+        let form: SetSettingsForm =
+            serde_urlencoded::from_str("set_like=0&set_like=5&unknown=1").unwrap();
+        assert_eq!(form.0.get("set_like").map(String::as_str), Some("5"));
+        assert_eq!(form.0.len(), 2);
     }
 }

@@ -166,4 +166,89 @@ mod tests {
             "beforeTagids=1&afterTagids=0%2C-10&fids=3%2C4"
         );
     }
+
+    /// Every form and query of the family, fully filled, encoded as the
+    /// documents spell them.
+    #[test]
+    fn every_request_has_its_documented_wire_names() {
+        let encoded = |value: &dyn erased::Encode| value.encode();
+        let list = || CommaList(vec![1, 2]);
+        let cases: Vec<(Box<dyn erased::Encode>, &str)> = vec![
+            (
+                Box::new(ModifyForm {
+                    fid: 1,
+                    act: 1,
+                    re_src: Some("11".into()),
+                }),
+                "fid=1&act=1&re_src=11",
+            ),
+            (
+                Box::new(BatchModifyForm {
+                    fids: list(),
+                    act: 5,
+                    re_src: Some("11".into()),
+                }),
+                "fids=1%2C2&act=5&re_src=11",
+            ),
+            (Box::new(FidQuery { fid: 1 }), "fid=1"),
+            (Box::new(FidsQuery { fids: list() }), "fids=1%2C2"),
+            (Box::new(MidQuery { mid: 1 }), "mid=1"),
+            (
+                Box::new(Paging {
+                    ps: Some(1),
+                    pn: Some(2),
+                }),
+                "ps=1&pn=2",
+            ),
+            (
+                Box::new(VmidPageQuery {
+                    vmid: 1,
+                    ps: Some(1),
+                    pn: Some(2),
+                }),
+                "vmid=1&ps=1&pn=2",
+            ),
+            (Box::new(VmidQuery { vmid: 1 }), "vmid=1"),
+            (
+                Box::new(TagQuery {
+                    tagid: -10,
+                    ps: Some(1),
+                    pn: Some(2),
+                }),
+                "tagid=-10&ps=1&pn=2",
+            ),
+            (Box::new(CreateTagForm { tag: "a".into() }), "tag=a"),
+            (
+                Box::new(UpdateTagForm {
+                    tagid: 3,
+                    name: "b".into(),
+                }),
+                "tagid=3&name=b",
+            ),
+            (Box::new(DeleteTagForm { tagid: 3 }), "tagid=3"),
+            (
+                Box::new(TagUsersForm {
+                    fids: list(),
+                    tagids: CommaList(vec![-10, 3]),
+                }),
+                "fids=1%2C2&tagids=-10%2C3",
+            ),
+        ];
+        for (value, wire) in cases {
+            assert_eq!(encoded(value.as_ref()), wire);
+        }
+    }
+
+    /// Encoding through a trait object, so cases of different types share a list.
+    mod erased {
+        pub trait Encode {
+            fn encode(&self) -> String;
+        }
+
+        impl<T: serde::Serialize> Encode for T {
+            fn encode(&self) -> String {
+                serde_urlencoded::to_string(self).unwrap()
+            }
+        }
+    }
 }

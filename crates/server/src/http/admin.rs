@@ -4,7 +4,9 @@
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use sixin_api::admin::{CreateUser, CreatedUser, LoginCookies, PatchUser};
+use sixin_api::admin::{
+    CreateUser, CreatedUser, DeleteEmote, EmoteEntry, KeywordRuleEntry, LoginCookies, PatchUser,
+};
 use sixin_api::{Code, Envelope};
 
 use super::auth::Admin;
@@ -165,24 +167,6 @@ async fn create_session(
     Ok(Json(Envelope::ok(login_cookies(tokens))))
 }
 
-/// An emoji of the catalogue, as the admin API reads and writes it.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EmoteBody {
-    /// With brackets, e.g. `[打call]`.
-    text: String,
-    /// Absolute URL, or a path on this server (`/bfs/...`).
-    uri: String,
-    #[serde(default = "small")]
-    size: i64,
-    #[serde(default)]
-    gif_url: Option<String>,
-}
-
-fn small() -> i64 {
-    1
-}
-
 fn check_link(link: &str) -> Result<(), Error> {
     let ok = (link.starts_with("http://") || link.starts_with("https://") || link.starts_with('/'))
         && link.len() <= 1024
@@ -195,12 +179,12 @@ fn check_link(link: &str) -> Result<(), Error> {
 async fn list_emotes(
     State(state): State<AppState>,
     _: Admin,
-) -> Result<Json<Envelope<Vec<EmoteBody>>>, Error> {
+) -> Result<Json<Envelope<Vec<EmoteEntry>>>, Error> {
     let emotes = state.services.messages.emotes().await?;
     Ok(Json(Envelope::ok(
         emotes
             .into_iter()
-            .map(|e| EmoteBody {
+            .map(|e| EmoteEntry {
                 text: e.text,
                 uri: e.uri,
                 size: e.size,
@@ -214,7 +198,7 @@ async fn list_emotes(
 async fn put_emote(
     State(state): State<AppState>,
     _: Admin,
-    extract::Json(body): extract::Json<EmoteBody>,
+    extract::Json(body): extract::Json<EmoteEntry>,
 ) -> Result<Json<Envelope<()>>, Error> {
     let inner = body
         .text
@@ -244,12 +228,6 @@ async fn put_emote(
     Ok(Json(Envelope::empty()))
 }
 
-#[derive(Debug, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct DeleteEmote {
-    text: String,
-}
-
 /// POST /admin/v1/emotes/delete: `{"text": "[name]"}` (names hold
 /// brackets and CJK, which do not sit well in a path).
 async fn delete_emote(
@@ -263,25 +241,16 @@ async fn delete_emote(
     Ok(Json(Envelope::empty()))
 }
 
-/// A keyword rule, as the admin API reads and writes it.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RuleBody {
-    rule_id: i64,
-    keywords: Vec<String>,
-    toast: String,
-}
-
 /// GET /admin/v1/keyword-rules
 async fn list_rules(
     State(state): State<AppState>,
     _: Admin,
-) -> Result<Json<Envelope<Vec<RuleBody>>>, Error> {
+) -> Result<Json<Envelope<Vec<KeywordRuleEntry>>>, Error> {
     let rules = state.services.messages.keyword_rules().await?;
     Ok(Json(Envelope::ok(
         rules
             .into_iter()
-            .map(|r| RuleBody {
+            .map(|r| KeywordRuleEntry {
                 rule_id: r.rule_id,
                 keywords: r.keywords,
                 toast: r.toast,
@@ -294,7 +263,7 @@ async fn list_rules(
 async fn put_rule(
     State(state): State<AppState>,
     _: Admin,
-    extract::Json(body): extract::Json<RuleBody>,
+    extract::Json(body): extract::Json<KeywordRuleEntry>,
 ) -> Result<Json<Envelope<()>>, Error> {
     if body.rule_id <= 0
         || body.keywords.is_empty()

@@ -44,6 +44,9 @@ impl IntoResponse for Error {
             Error::Internal(source) => {
                 tracing::error!(code = code.number(), cause = %chain(source.as_ref()), "internal error");
             }
+            Error::Refused(refusal) if code == Code::ServerError => {
+                tracing::error!(code = code.number(), detail = %refusal.detail, "internal error");
+            }
             Error::Refused(refusal) => {
                 tracing::debug!(code = code.number(), detail = %refusal.detail, "refused");
             }

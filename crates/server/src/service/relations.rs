@@ -136,12 +136,39 @@ impl RelationService {
         if viewer != Some(owner) && page_number(pn) > OTHERS_MAX_PN {
             return Err(Code::RelationPageLimit.into());
         }
+        self.own_list(owner, kind, ps, pn).await
+    }
+
+    /// Page `pn` of `ps` entries of one of `owner`'s lists; 22104 for a
+    /// group that is not theirs.
+    pub async fn own_list(
+        &self,
+        owner: Mid,
+        kind: ListKind,
+        ps: Option<u64>,
+        pn: Option<u64>,
+    ) -> Result<ListPage, Error> {
         self.list(owner, kind, Page::numbered(PageSize::RELATIONS, ps, pn))
             .await
     }
 
-    /// A page of one of `owner`'s lists; 22104 for a group not theirs.
-    pub async fn list(&self, owner: Mid, kind: ListKind, page: Page) -> Result<ListPage, Error> {
+    /// One of `owner`'s unpaged lists (whispers, friends): everything
+    /// unless a page is asked for.
+    pub async fn own_whole_list(
+        &self,
+        owner: Mid,
+        kind: ListKind,
+        ps: Option<u64>,
+        pn: Option<u64>,
+    ) -> Result<ListPage, Error> {
+        if ps.is_none() && pn.is_none() {
+            self.list(owner, kind, Page::all()).await
+        } else {
+            self.own_list(owner, kind, ps, pn).await
+        }
+    }
+
+    async fn list(&self, owner: Mid, kind: ListKind, page: Page) -> Result<ListPage, Error> {
         self.store
             .list(owner, kind, page)
             .await?
@@ -150,6 +177,21 @@ impl RelationService {
 
     pub async fn counts(&self, mid: Mid) -> Result<RelationCounts, Error> {
         Ok(self.store.relation_counts(mid).await?)
+    }
+
+    /// `mid`'s counts as `viewer` may see them: how many quiet follows and
+    /// blocks one has is one's own secret (0 for everyone else).
+    pub async fn stat(&self, viewer: Option<Mid>, mid: Mid) -> Result<RelationCounts, Error> {
+        let counts = self.counts(mid).await?;
+        Ok(if viewer == Some(mid) {
+            counts
+        } else {
+            RelationCounts {
+                whisper: 0,
+                black: 0,
+                ..counts
+            }
+        })
     }
 
     /// `mid`'s groups: special, default, then theirs in creation order.

@@ -30,8 +30,13 @@ pub use catalogue::CatalogueStore;
 pub use messages::MessageStore;
 pub use relations::RelationStore;
 
-/// A pure decision a backend runs on the facts `F` it read inside a write
+/// A decision a backend runs on the facts `F` it read inside a write
 /// transaction: the plan `P` to apply, or a refusal (nothing is written).
+///
+/// Decisions are the domain's pure rules, except that the send decision
+/// also counts the send in the service's in-memory rate limiter. So a
+/// backend runs a decision exactly once per call, inside the transaction
+/// whose outcome it reports, and never re-runs it to retry a transaction.
 pub type Decide<F, P> = Box<dyn FnOnce(&F) -> Result<P, Refusal> + Send>;
 
 /// Why a storage operation failed.

@@ -45,9 +45,16 @@ impl Default for MessageSettings {
 }
 
 impl MessageSettings {
-    /// The value of the setting called `name` (0 for a name that is not one).
+    /// The value of the setting called `name`.
     pub fn get(&self, name: &str) -> i64 {
-        index_of(name).map_or(0, |i| self.values[i])
+        let index = index_of(name);
+        debug_assert!(index.is_some(), "{name} is not a setting");
+        index.map_or(0, |i| self.values[i])
+    }
+
+    /// Whether `name` is a setting this version knows.
+    pub fn knows(name: &str) -> bool {
+        index_of(name).is_some()
     }
 
     /// Whether messages from people the user does not follow are received

@@ -20,25 +20,20 @@ use crate::http::state::AppState;
 type Empty = Json<Envelope<serde_json::Value>>;
 
 /// GET /session_svr/v1/session_svr/single_unread
-///
-/// `unread_type` 0 all, 1 followed, 2 unfollowed, 3 dustbin (2 非法参数
-/// otherwise); the dustbin counts only with `show_dustbin=1`.
 pub async fn get_single_unread(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<SingleUnreadQuery>,
 ) -> Result<Json<Envelope<SingleUnread>>, Error> {
-    let kind = query.unread_type.unwrap_or(0);
-    if !(0..=3).contains(&kind) {
-        return Err(Code::InvalidParam.into());
-    }
-    let totals = state.services.messages.unread_totals(user.mid).await?;
-    let show_dustbin = query.show_dustbin == Some(1);
-    let count = |wanted: bool, total: u64| if wanted { total } else { 0 };
+    let totals = state
+        .services
+        .messages
+        .single_unread(user.mid, query.unread_type, query.show_dustbin == Some(1))
+        .await?;
     Ok(vc(SingleUnread {
-        follow_unread: count(matches!(kind, 0 | 1), totals.follow),
-        unfollow_unread: count(matches!(kind, 0 | 2), totals.unfollow),
-        dustbin_unread: count(show_dustbin && matches!(kind, 0 | 3), totals.dustbin),
+        follow_unread: totals.follow,
+        unfollow_unread: totals.unfollow,
+        dustbin_unread: totals.dustbin,
         ..SingleUnread::default()
     }))
 }

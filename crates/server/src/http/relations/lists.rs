@@ -12,7 +12,6 @@ use sixin_api::relation::{
 use sixin_api::Envelope;
 
 use super::{mids, view};
-use crate::domain::paging::{Page, PageSize};
 use crate::error::Error;
 use crate::http::auth::{CurrentUser, MaybeUser};
 use crate::http::extract::{mid, Query};
@@ -130,11 +129,15 @@ pub async fn get_same_followings(
     Query(query): Query<VmidPageQuery>,
 ) -> Result<Json<Envelope<RelationList>>, Error> {
     let other = mid(query.vmid, "vmid")?;
-    let page = Page::numbered(PageSize::RELATIONS, query.ps, query.pn);
     let page = state
         .services
         .relations
-        .list(user.mid, ListKind::SameFollowings(other), page)
+        .own_list(
+            user.mid,
+            ListKind::SameFollowings(other),
+            query.ps,
+            query.pn,
+        )
         .await?;
     Ok(relation_list(&state, page, false, true))
 }
@@ -146,12 +149,11 @@ async fn own_untotalled(
     paging: Paging,
     kind: ListKind,
 ) -> Result<Json<Envelope<UntotalledRelationList>>, Error> {
-    let page = if paging.ps.is_none() && paging.pn.is_none() {
-        Page::all()
-    } else {
-        Page::numbered(PageSize::RELATIONS, paging.ps, paging.pn)
-    };
-    let page = state.services.relations.list(user.mid, kind, page).await?;
+    let page = state
+        .services
+        .relations
+        .own_whole_list(user.mid, kind, paging.ps, paging.pn)
+        .await?;
     Ok(Json(Envelope::ok(UntotalledRelationList {
         list: view::list_items(&state, page.entries, false, true),
         re_version: page.version,
@@ -182,11 +184,10 @@ pub async fn get_blacks(
     user: CurrentUser,
     Query(paging): Query<Paging>,
 ) -> Result<Json<Envelope<RelationList>>, Error> {
-    let page = Page::numbered(PageSize::RELATIONS, paging.ps, paging.pn);
     let page = state
         .services
         .relations
-        .list(user.mid, ListKind::Blacks, page)
+        .own_list(user.mid, ListKind::Blacks, paging.ps, paging.pn)
         .await?;
     Ok(relation_list(&state, page, false, true))
 }
@@ -201,13 +202,12 @@ pub async fn get_stat(
     Query(query): Query<VmidQuery>,
 ) -> Result<Json<Envelope<RelationStat>>, Error> {
     let vmid = mid(query.vmid, "vmid")?;
-    let owner = viewer.mid() == Some(vmid);
-    let counts = state.services.relations.counts(vmid).await?;
+    let counts = state.services.relations.stat(viewer.mid(), vmid).await?;
     Ok(Json(Envelope::ok(RelationStat {
         mid: vmid.get(),
         following: counts.following,
-        whisper: if owner { counts.whisper } else { 0 },
-        black: if owner { counts.black } else { 0 },
+        whisper: counts.whisper,
+        black: counts.black,
         follower: counts.follower,
     })))
 }

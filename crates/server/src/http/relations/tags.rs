@@ -9,7 +9,6 @@ use sixin_api::relation::{CreatedTag, OrderedMap, RelationVip, Tag, TagMember, T
 use sixin_api::Envelope;
 
 use super::mids;
-use crate::domain::paging::{Page, PageSize};
 use crate::domain::tag::{TagEdit, TagName};
 use crate::domain::{Mid, TagId};
 use crate::error::Error;
@@ -49,11 +48,15 @@ pub async fn get_tag_members(
     user: CurrentUser,
     Query(query): Query<TagQuery>,
 ) -> Result<Json<Envelope<Vec<TagMember>>>, Error> {
-    let page = Page::numbered(PageSize::RELATIONS, query.ps, query.pn);
     let page = state
         .services
         .relations
-        .list(user.mid, ListKind::Group(TagId(query.tagid)), page)
+        .own_list(
+            user.mid,
+            ListKind::Group(TagId(query.tagid)),
+            query.ps,
+            query.pn,
+        )
         .await?;
     let members = page
         .entries

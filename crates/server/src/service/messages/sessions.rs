@@ -195,6 +195,28 @@ impl MessageService {
             .await?)
     }
 
+    /// `single_unread`: the totals of `unread_type` (0 all, 1 followed, 2
+    /// unfollowed, 3 dustbin; 2 非法参数 otherwise), the others 0; the
+    /// dustbin counts only when `show_dustbin`.
+    pub async fn single_unread(
+        &self,
+        owner: Mid,
+        unread_type: Option<i64>,
+        show_dustbin: bool,
+    ) -> Result<UnreadTotals, Error> {
+        let kind = unread_type.unwrap_or(0);
+        if !(0..=3).contains(&kind) {
+            return Err(Code::InvalidParam.into());
+        }
+        let totals = self.unread_totals(owner).await?;
+        let count = |wanted: bool, total: u64| if wanted { total } else { 0 };
+        Ok(UnreadTotals {
+            follow: count(matches!(kind, 0 | 1), totals.follow),
+            unfollow: count(matches!(kind, 0 | 2), totals.unfollow),
+            dustbin: count(show_dustbin && matches!(kind, 0 | 3), totals.dustbin),
+        })
+    }
+
     /// Unread totals of `owner`'s sessions.
     pub async fn unread_totals(&self, owner: Mid) -> Result<UnreadTotals, Error> {
         let mut totals = UnreadTotals::default();

@@ -33,9 +33,9 @@ impl MessageService {
     /// replies.
     pub async fn change_settings(&self, mid: Mid, form: &SetSettingsForm) -> Result<(), Error> {
         let given = form
-            .fields()
-            .into_iter()
-            .filter_map(|(name, value)| value.map(|v| (name, v)));
+            .0
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()));
         let change = SettingsChange::parse(given)?;
         if change.is_empty() {
             return Ok(());

@@ -120,7 +120,11 @@ impl Sqlite {
         let sender = self.jobs.lock().expect("jobs lock").clone();
         let sender = sender.ok_or(StoreError::Closed)?;
         sender.send(job).await.map_err(|_| StoreError::Closed)?;
-        answer.await.map_err(|_| StoreError::Closed)?
+        // The writer drops the reply only when it could not run the write
+        // (no transaction could begin, or the write panicked); it logged why.
+        answer
+            .await
+            .map_err(|_| StoreError::backend("the writer abandoned this write"))?
     }
 
     /// Runs `op` on a read-only connection off the async reactor.
@@ -211,6 +215,22 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// A commit that failed, as each write of its batch reports it.
+#[derive(Debug)]
+struct CommitFailed(Arc<rusqlite::Error>);
+
+impl std::fmt::Display for CommitFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the write transaction did not commit")
+    }
+}
+
+impl std::error::Error for CommitFailed {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.0)
+    }
+}
+
 /// Runs one operation inside a savepoint: kept on success, undone on error.
 fn in_savepoint<T>(
     conn: &Connection,
@@ -256,15 +276,15 @@ fn run_writer(conn: Connection, mut jobs: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let committed = conn.execute_batch("COMMIT");
-        if let Err(err) = &committed {
-            tracing::error!(%err, "commit failed; batch rolled back");
+        let committed = conn.execute_batch("COMMIT").map_err(Arc::new);
+        if committed.is_err() {
+            // Each caller reports the failure, with its cause.
             let _ = conn.execute_batch("ROLLBACK");
         }
         for completion in completions {
             completion(match &committed {
                 Ok(()) => Ok(()),
-                Err(err) => Err(StoreError::backend(format!("commit failed: {err}"))),
+                Err(err) => Err(StoreError::Backend(Box::new(CommitFailed(err.clone())))),
             });
         }
     }

@@ -60,10 +60,9 @@ async fn every_post_of_the_family_needs_a_session_and_its_csrf() {
         ),
         (
             "/link_setting/v1/link_setting/set",
-            pairs(&SetSettingsForm {
-                receive_unfollow_msg: Some("0".into()),
-                ..SetSettingsForm::default()
-            }),
+            pairs(&SetSettingsForm(
+                [("receive_unfollow_msg".to_owned(), "0".to_owned())].into(),
+            )),
         ),
         (
             "/link_setting/v1/link_setting/set_msg_dnd",

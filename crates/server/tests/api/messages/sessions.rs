@@ -261,3 +261,22 @@ async fn pinned_and_removed_sessions() {
     let list = alice.new_sessions(None, None).await.unwrap().data.unwrap();
     assert_eq!(list.session_list.unwrap()[0].unread_count, 1);
 }
+
+#[tokio::test]
+async fn fold_flags_are_accepted_whatever_their_value() {
+    let app = spawn_app().await;
+    let (_, alice, _, _) = acquainted(&app).await;
+    for flags in [
+        "group_fold=1&unfollow_fold=0",
+        "group_fold=abc&unfollow_fold=true",
+    ] {
+        let body = app
+            .get_raw(
+                &format!("/session_svr/v1/session_svr/get_sessions?session_type=1&{flags}"),
+                Some(&cookie_of(&alice)),
+            )
+            .await;
+        assert_eq!(body["code"], 0, "{flags}: {body}");
+        assert_eq!(body["data"]["session_list"].as_array().unwrap().len(), 1);
+    }
+}

@@ -9,10 +9,7 @@ use crate::helpers::{acquainted, cookie_of, pairs, spawn_app};
 /// `link_setting/set` changing only `receive_unfollow_msg` (0 refuses
 /// strangers), as the client wrote it.
 fn receive_unfollow_msg(value: &str) -> SetSettingsForm {
-    SetSettingsForm {
-        receive_unfollow_msg: Some(value.into()),
-        ..SetSettingsForm::default()
-    }
+    SetSettingsForm([("receive_unfollow_msg".to_owned(), value.to_owned())].into())
 }
 
 #[tokio::test]
@@ -147,4 +144,27 @@ async fn push_settings_are_set_and_read_back() {
         alice.session_detail(b).await.unwrap().data.unwrap().setting,
         1
     );
+}
+
+#[tokio::test]
+async fn a_setting_given_twice_takes_its_last_value() {
+    let app = spawn_app().await;
+    let (_, alice) = app.user("alice").await;
+    let jct = alice.cookies().unwrap().bili_jct.clone();
+    let body = app
+        .post_raw(
+            "/link_setting/v1/link_setting/set",
+            Some(&cookie_of(&alice)),
+            "application/x-www-form-urlencoded",
+            format!("set_like=0&set_like=5&csrf={jct}"),
+        )
+        .await;
+    assert_eq!(body["code"], 0, "{body}");
+    let settings = app
+        .get_raw(
+            "/link_setting/v1/link_setting/get",
+            Some(&cookie_of(&alice)),
+        )
+        .await;
+    assert_eq!(settings["data"]["set_like"], 5);
 }

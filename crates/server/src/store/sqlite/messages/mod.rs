@@ -89,18 +89,25 @@ fn ensure_session(
     Ok(())
 }
 
-/// A user's message preferences, on any connection.
-fn stored_settings(conn: &Connection, mid: Mid) -> rusqlite::Result<MessageSettings> {
+/// The stored JSON object of a user's preferences: the settings that differ
+/// from the defaults (and any a newer version stored, kept as they are).
+fn stored_map(
+    conn: &Connection,
+    mid: Mid,
+) -> rusqlite::Result<serde_json::Map<String, serde_json::Value>> {
     let stored: Option<String> = conn
         .prepare_cached("SELECT settings FROM message_settings WHERE mid = ?1")?
         .query_row([mid.as_i64()], |r| r.get(0))
         .optional()?;
-    let mut settings = MessageSettings::default();
-    // Stored as a JSON object of the settings that differ from the defaults.
-    let changed: serde_json::Map<String, serde_json::Value> = stored
+    Ok(stored
         .and_then(|s| serde_json::from_str(&s).ok())
-        .unwrap_or_default();
-    for (name, value) in changed {
+        .unwrap_or_default())
+}
+
+/// A user's message preferences, on any connection.
+fn stored_settings(conn: &Connection, mid: Mid) -> rusqlite::Result<MessageSettings> {
+    let mut settings = MessageSettings::default();
+    for (name, value) in stored_map(conn, mid)? {
         if let Some(value) = value.as_i64() {
             settings.restore(&name, value);
         }
@@ -109,14 +116,17 @@ fn stored_settings(conn: &Connection, mid: Mid) -> rusqlite::Result<MessageSetti
 }
 
 fn store_settings(conn: &Connection, mid: Mid, settings: &MessageSettings) -> rusqlite::Result<()> {
-    let changed: serde_json::Map<String, serde_json::Value> = settings
-        .changed()
-        .map(|(name, value)| (name.to_owned(), value.into()))
-        .collect();
+    let mut stored = stored_map(conn, mid)?;
+    stored.retain(|name, _| !MessageSettings::knows(name));
+    stored.extend(
+        settings
+            .changed()
+            .map(|(name, value)| (name.to_owned(), value.into())),
+    );
     conn.prepare_cached("INSERT OR REPLACE INTO message_settings (mid, settings) VALUES (?1, ?2)")?
         .execute(params![
             mid.as_i64(),
-            serde_json::Value::Object(changed).to_string()
+            serde_json::Value::Object(stored).to_string()
         ])?;
     Ok(())
 }
@@ -215,5 +225,35 @@ impl MessageStore for Sqlite {
 
     async fn send_ban(&self, mid: Mid, now: i64) -> Result<Option<i64>, StoreError> {
         self.read(move |conn| Ok(send::ban(conn, mid, now)?)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::message::settings::SettingsChange;
+
+    #[tokio::test]
+    async fn settings_a_newer_version_stored_survive_a_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Sqlite::open(&dir.path().join("t.db"), 1).unwrap();
+        let mid = Mid::new(7).unwrap();
+        db.write(move |c| {
+            c.execute(
+                "INSERT INTO message_settings (mid, settings) VALUES (?1, ?2)",
+                params![mid.as_i64(), r#"{"future_switch":3,"set_like":5}"#],
+            )?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+        let change = SettingsChange::parse([("set_at", "1")]).unwrap();
+        db.update_message_settings(mid, Box::new(move |s| Ok(change.apply(s))))
+            .await
+            .unwrap();
+        let settings = db.message_settings(mid).await.unwrap();
+        assert_eq!((settings.get("set_like"), settings.get("set_at")), (5, 1));
+        let raw = db.read(move |c| Ok(stored_map(c, mid)?)).await.unwrap();
+        assert_eq!(raw.get("future_switch"), Some(&serde_json::Value::from(3)));
     }
 }
