@@ -288,3 +288,24 @@ pub async fn follower_mids(client: &Client, vmid: u64) -> Vec<u64> {
         .map(|e| e.mid)
         .collect()
 }
+
+/// How many of `talker`'s messages `client` has not read (`session_detail`).
+pub async fn unread_with(client: &Client, talker: u64) -> u64 {
+    client
+        .session_detail(talker)
+        .await
+        .expect("session_detail")
+        .into_data()
+        .expect("a session")
+        .unread_count
+}
+
+/// The newest page of `client`'s history with `talker`.
+pub async fn history_with(client: &Client, talker: u64) -> sixin_api::message::History {
+    client
+        .fetch_session_msgs(talker, None, None, None)
+        .await
+        .expect("fetch_session_msgs")
+        .into_data()
+        .expect("a history")
+}

@@ -7,7 +7,7 @@ use sixin_api::relation::request::TagUsersForm;
 use sixin_client::messages::text_content;
 use sixin_client::RelationAct::{Block, Follow, QuietFollow, QuietUnfollow, Unblock, Unfollow};
 
-use crate::helpers::{acquainted, cookie_of, relate, spawn_app};
+use crate::helpers::{acquainted, cookie_of, history_with, relate, spawn_app};
 
 #[tokio::test]
 async fn becoming_mutual_followers_sends_the_automatic_greeting() {
@@ -20,12 +20,7 @@ async fn becoming_mutual_followers_sends_the_automatic_greeting() {
         "one-way follows send nothing"
     );
     relate(&bob, a, Follow).await;
-    let history = alice
-        .fetch_session_msgs(b, None, None, None)
-        .await
-        .unwrap()
-        .data
-        .unwrap();
+    let history = history_with(&alice, b).await;
     let messages = history.messages.unwrap();
     assert_eq!(messages.len(), 1);
     let greeting = &messages[0];
@@ -40,22 +35,12 @@ async fn becoming_mutual_followers_sends_the_automatic_greeting() {
         greeting.content,
         text_content("我们已互相关注，开始聊天吧~")
     );
-    let theirs = bob
-        .fetch_session_msgs(a, None, None, None)
-        .await
-        .unwrap()
-        .data
-        .unwrap();
+    let theirs = history_with(&bob, a).await;
     assert_eq!(theirs.messages.unwrap()[0].msg_key, greeting.msg_key);
     // Unfollowing and following back again greets again only when mutual again.
     relate(&alice, b, Unfollow).await;
     relate(&alice, b, Follow).await;
-    let history = alice
-        .fetch_session_msgs(b, None, None, None)
-        .await
-        .unwrap()
-        .data
-        .unwrap();
+    let history = history_with(&alice, b).await;
     assert_eq!(history.messages.unwrap().len(), 2);
 }
 

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use sixin_api::message::EMPTY_MIN_SEQNO;
 use sixin_client::EnvelopeExt;
 
-use crate::helpers::{acquainted, cookie_of, spawn_app, spawn_app_with};
+use crate::helpers::{acquainted, cookie_of, history_with, spawn_app, spawn_app_with};
 
 #[tokio::test]
 async fn two_users_converse_while_a_third_is_refused() {
@@ -158,13 +158,7 @@ async fn paging_back_and_forth_returns_every_message_exactly_once() {
 async fn polling_after_a_seqno_never_skips_a_message() {
     let app = spawn_app_with(|c| c.send_burst = 1000).await;
     let (a, alice, b, bob) = acquainted(&app).await;
-    let start = bob
-        .fetch_session_msgs(a, None, None, None)
-        .await
-        .unwrap()
-        .data
-        .unwrap()
-        .max_seqno;
+    let start = history_with(&bob, a).await.max_seqno;
     for i in 0..25 {
         alice.send_text(b, &format!("p{i}")).await.unwrap();
     }

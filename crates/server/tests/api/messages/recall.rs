@@ -5,7 +5,9 @@ use sixin_api::message::request::SendMsgForm;
 use sixin_client::messages::text_content;
 use sixin_client::{Client, EnvelopeExt};
 
-use crate::helpers::{acquainted, spawn_app, spawn_app_with, spawn_app_with_clock};
+use crate::helpers::{
+    acquainted, history_with, spawn_app, spawn_app_with, spawn_app_with_clock, unread_with,
+};
 
 #[tokio::test]
 async fn recalls_work_within_the_window_and_only_once() {
@@ -17,41 +19,20 @@ async fn recalls_work_within_the_window_and_only_once() {
         .unwrap()
         .into_data()
         .unwrap();
-    assert_eq!(
-        bob.session_detail(a)
-            .await
-            .unwrap()
-            .data
-            .unwrap()
-            .unread_count,
-        1
-    );
+    assert_eq!(unread_with(&bob, a).await, 1);
     let recall = alice.recall(b, sent.msg_key).await.unwrap();
     assert_eq!(recall.code, 0);
     let recall_key = recall.data.unwrap().msg_key;
     assert_ne!(recall_key, sent.msg_key);
 
-    let history = bob
-        .fetch_session_msgs(a, None, None, None)
-        .await
-        .unwrap()
-        .data
-        .unwrap();
+    let history = history_with(&bob, a).await;
     let messages = history.messages.unwrap();
     assert_eq!(messages[0].msg_type, 5);
     assert_eq!(messages[0].content, sent.msg_key.to_string());
     assert_eq!(messages[0].new_face_version, None);
     assert_eq!(messages[1].msg_key, sent.msg_key);
     assert_eq!(messages[1].msg_status, 1, "still returned, marked recalled");
-    assert_eq!(
-        bob.session_detail(a)
-            .await
-            .unwrap()
-            .data
-            .unwrap()
-            .unread_count,
-        0
-    );
+    assert_eq!(unread_with(&bob, a).await, 0);
 
     // The same recall repeated at once is a retry and answers the same key...
     let retried = alice.recall(b, sent.msg_key).await.unwrap();
@@ -149,22 +130,9 @@ async fn the_stranger_tip_cannot_be_recalled() {
     let (a, alice) = app.user("alice").await;
     let (b, bob) = app.user("bob").await;
     alice.send_text(b, "hello").await.unwrap();
-    let mine = alice
-        .fetch_session_msgs(b, None, None, None)
-        .await
-        .unwrap()
-        .data
-        .unwrap();
+    let mine = history_with(&alice, b).await;
     let tip = mine.messages.unwrap()[0].clone();
     assert_eq!(tip.msg_type, 18);
     assert_eq!(alice.recall(b, tip.msg_key).await.unwrap().code, 10005);
-    assert_eq!(
-        bob.session_detail(a)
-            .await
-            .unwrap()
-            .data
-            .unwrap()
-            .unread_count,
-        1
-    );
+    assert_eq!(unread_with(&bob, a).await, 1);
 }

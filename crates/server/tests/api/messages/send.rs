@@ -8,8 +8,8 @@ use sixin_client::messages::text_content;
 use sixin_client::{Client, EnvelopeExt};
 
 use crate::helpers::{
-    acquainted, cookie_of, pairs, send_form, spawn_app, spawn_app_with, spawn_app_with_clock,
-    TestApp,
+    acquainted, cookie_of, history_with, pairs, send_form, spawn_app, spawn_app_with,
+    spawn_app_with_clock, unread_with, TestApp,
 };
 
 /// `POST send_msg` as `client` with `form`; the answer as raw JSON.
@@ -262,22 +262,9 @@ async fn a_retried_send_returns_the_first_key_and_stores_nothing_new() {
         .into_data()
         .unwrap();
     assert_ne!(later.msg_key, first.msg_key);
-    let history = bob
-        .fetch_session_msgs(a, None, None, None)
-        .await
-        .unwrap()
-        .data
-        .unwrap();
+    let history = history_with(&bob, a).await;
     assert_eq!(history.messages.unwrap().len(), 2 + 3);
-    assert_eq!(
-        bob.session_detail(a)
-            .await
-            .unwrap()
-            .data
-            .unwrap()
-            .unread_count,
-        3
-    );
+    assert_eq!(unread_with(&bob, a).await, 3);
 }
 
 #[tokio::test]
@@ -299,12 +286,7 @@ async fn old_emoji_names_are_converted_and_history_lists_emoji() {
     );
     let texts: Vec<String> = sent.e_infos.unwrap().into_iter().map(|e| e.text).collect();
     assert_eq!(texts, ["[tv_doge]", "[口罩]"]);
-    let history = bob
-        .fetch_session_msgs(a, None, None, None)
-        .await
-        .unwrap()
-        .data
-        .unwrap();
+    let history = history_with(&bob, a).await;
     let e_infos = history.e_infos.expect("history with emoji lists them");
     assert_eq!(e_infos.len(), 2);
     assert!(e_infos

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use sixin_api::message::request::GetSessionsQuery;
 use sixin_client::EnvelopeExt;
 
-use crate::helpers::{acquainted, cookie_of, spawn_app};
+use crate::helpers::{acquainted, cookie_of, history_with, spawn_app};
 
 #[tokio::test]
 async fn the_session_object_has_every_documented_field() {
@@ -250,12 +250,7 @@ async fn pinned_and_removed_sessions() {
     );
     // History is kept (hi bob, the stranger tip, hi alice, unread), and the
     // next message brings the session back.
-    let history = alice
-        .fetch_session_msgs(b, None, None, None)
-        .await
-        .unwrap()
-        .data
-        .unwrap();
+    let history = history_with(&alice, b).await;
     assert_eq!(history.messages.unwrap().len(), 4);
     bob.send_text(a, "again").await.unwrap();
     let list = alice.new_sessions(None, None).await.unwrap().data.unwrap();

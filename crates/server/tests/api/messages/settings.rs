@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 use sixin_api::message::request::{SetMsgDndForm, SetPushSsForm, SetSettingsForm};
 
-use crate::helpers::{acquainted, cookie_of, pairs, spawn_app};
+use crate::helpers::{acquainted, cookie_of, pairs, spawn_app, unread_with};
 
 /// `link_setting/set` changing only `receive_unfollow_msg` (0 refuses
 /// strangers), as the client wrote it.
@@ -67,15 +67,7 @@ async fn someone_who_refuses_strangers_still_gets_replies() {
     .await;
     assert_eq!(bob.send_text(a, "I start this").await.unwrap().code, 0);
     assert_eq!(alice.send_text(b, "and I answer").await.unwrap().code, 0);
-    assert_eq!(
-        bob.session_detail(a)
-            .await
-            .unwrap()
-            .data
-            .unwrap()
-            .unread_count,
-        1
-    );
+    assert_eq!(unread_with(&bob, a).await, 1);
 }
 
 #[tokio::test]

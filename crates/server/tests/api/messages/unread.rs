@@ -5,7 +5,7 @@ use serde_json::json;
 use sixin_api::message::request::{GetSessionsQuery, NoFields, UpdateAckForm, UpdateInterceptForm};
 use sixin_client::EnvelopeExt;
 
-use crate::helpers::{acquainted, cookie_of, spawn_app};
+use crate::helpers::{acquainted, cookie_of, history_with, spawn_app, unread_with};
 
 #[tokio::test]
 async fn reading_moves_forward_only_and_fetching_marks_nothing_read() {
@@ -19,22 +19,9 @@ async fn reading_moves_forward_only_and_fetching_marks_nothing_read() {
     assert_eq!(detail.unread_count, 4);
     // Fetching does not mark read.
     bob.fetch_session_msgs(a, None, None, None).await.unwrap();
-    assert_eq!(
-        bob.session_detail(a)
-            .await
-            .unwrap()
-            .data
-            .unwrap()
-            .unread_count,
-        4
-    );
+    assert_eq!(unread_with(&bob, a).await, 4);
 
-    let history = bob
-        .fetch_session_msgs(a, None, None, None)
-        .await
-        .unwrap()
-        .data
-        .unwrap();
+    let history = history_with(&bob, a).await;
     let seqnos: Vec<u64> = history
         .messages
         .unwrap()
@@ -72,16 +59,7 @@ async fn reading_moves_forward_only_and_fetching_marks_nothing_read() {
     assert_eq!(detail.unread_count, 0);
     assert_eq!(detail.ack_seqno, seqnos[0]);
     // Alice never had unread messages from her own sends.
-    assert_eq!(
-        alice
-            .session_detail(b)
-            .await
-            .unwrap()
-            .data
-            .unwrap()
-            .unread_count,
-        0
-    );
+    assert_eq!(unread_with(&alice, b).await, 0);
 }
 
 #[tokio::test]
@@ -90,16 +68,7 @@ async fn sending_marks_the_session_read_for_the_sender() {
     let (a, alice, b, bob) = acquainted(&app).await;
     bob.send_text(a, "one").await.unwrap();
     bob.send_text(a, "two").await.unwrap();
-    assert_eq!(
-        alice
-            .session_detail(b)
-            .await
-            .unwrap()
-            .data
-            .unwrap()
-            .unread_count,
-        3
-    );
+    assert_eq!(unread_with(&alice, b).await, 3);
     let sent = alice
         .send_text(b, "reply")
         .await
