@@ -7,6 +7,9 @@
 #
 #   tools/bench/instructions.sh send|fetch [N=300] [binary=target/release/sixin]
 #
+# With KEEP=path the callgrind output is copied there, for
+# `callgrind_annotate path`.
+#
 # Needs valgrind and python3.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -24,5 +27,6 @@ for _ in $(seq 600); do curl -sf "http://127.0.0.1:$port/x/frontend/finger/spi" 
 python3 tools/bench/drive.py "$port" "$what" "$n" "$pid"
 kill -INT $pid
 wait $pid || true
+[ -z "${KEEP:-}" ] || cp "$out" "$KEEP"
 total=$(awk '/^totals:/ {print $2; exit}' "$out")
 echo "$what: $((total / n)) instructions per request ($total over $n requests, $bin)"

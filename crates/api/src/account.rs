@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// `official_verify` / `officialVerify`: `type` -1 none, 0 personal, 1 organisation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OfficialVerify {
     #[serde(rename = "type")]
     pub kind: i64,
@@ -22,6 +23,7 @@ impl Default for OfficialVerify {
 
 /// The membership part of a profile as an administrator sets it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VipInput {
     /// 0 none, 1 monthly, 2 yearly.
     #[serde(rename = "vipType", default)]
@@ -36,6 +38,7 @@ pub struct VipInput {
 
 /// `vip.label` in relation lists: only `path`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VipPath {
     pub path: String,
 }
@@ -43,6 +46,7 @@ pub struct VipPath {
 /// `wbi_img`: the two addresses whose file stems are the WBI signing keys.
 /// sixin accepts and ignores WBI signatures, but clients fetch these first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WbiImg {
     pub img_url: String,
     pub sub_url: String,
@@ -50,6 +54,7 @@ pub struct WbiImg {
 
 /// `data` of `nav` for a visitor who is not logged in (with code -101).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NavAnonymous {
     #[serde(rename = "isLogin")]
     pub is_login: bool,
@@ -58,6 +63,7 @@ pub struct NavAnonymous {
 
 /// `level_info` / `level_exp`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LevelInfo {
     pub current_level: i64,
     pub current_min: i64,
@@ -68,6 +74,7 @@ pub struct LevelInfo {
 
 /// `official`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Official {
     pub role: i64,
     pub title: String,
@@ -78,6 +85,7 @@ pub struct Official {
 
 /// `pendant`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Pendant {
     pub pid: i64,
     pub name: String,
@@ -89,6 +97,7 @@ pub struct Pendant {
 
 /// `vip_label` / `vip.label` in nav and myinfo.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VipLabel {
     pub path: String,
     pub text: String,
@@ -101,6 +110,7 @@ pub struct VipLabel {
 
 /// `vip` in nav and myinfo.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountVip {
     #[serde(rename = "type")]
     pub kind: i64,
@@ -117,6 +127,7 @@ pub struct AccountVip {
 
 /// `wallet` in nav.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Wallet {
     pub mid: u64,
     pub bcoin_balance: f64,
@@ -126,6 +137,7 @@ pub struct Wallet {
 
 /// `data` of `nav` for a logged-in user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Nav {
     #[serde(rename = "isLogin")]
     pub is_login: bool,
@@ -168,6 +180,7 @@ pub struct Nav {
 
 /// `profession` in myinfo.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Profession {
     pub id: i64,
     pub name: String,
@@ -176,6 +189,7 @@ pub struct Profession {
 
 /// `data` of `GET /x/space/myinfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MyInfo {
     pub mid: u64,
     pub name: String,
@@ -209,6 +223,7 @@ pub struct MyInfo {
 
 /// `data` of a successful `POST /x/passport-login/web/login`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResult {
     pub status: i64,
     pub message: String,
@@ -219,6 +234,7 @@ pub struct LoginResult {
 
 /// `data` of a successful `POST /login/exit/v2`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LogoutResult {
     #[serde(rename = "redirectUrl")]
     pub redirect_url: String,
@@ -227,6 +243,7 @@ pub struct LogoutResult {
 /// `POST /x/passport-login/web/login`. Bilibili's captcha and RSA fields are
 /// accepted and ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginForm {
     #[serde(default)]
     pub username: String,
@@ -236,10 +253,50 @@ pub struct LoginForm {
 
 /// `POST /login/exit/v2`: this endpoint has its own csrf parameter.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LogoutForm {
     #[serde(rename = "biliCSRF", default)]
     pub bili_csrf: String,
     /// Where the client goes afterwards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gourl: Option<String>,
+}
+
+/// One of the caller's live sessions (`GET /x/sixin/sessions`, sixin's own).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct OwnSession {
+    /// The session's id: hex of the SHA-256 of its `SESSDATA`.
+    pub id: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds after which it is no longer accepted.
+    pub expires_at: i64,
+    /// Whether it is the session making the request.
+    pub current: bool,
+}
+
+/// `POST /x/sixin/sessions/revoke` (sixin's own): end one of one's sessions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RevokeSessionForm {
+    /// An `id` from `GET /x/sixin/sessions`.
+    pub id: String,
+}
+
+/// `data` of the calls that end several sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EndedSessions {
+    /// How many sessions ended.
+    pub ended: u64,
+}
+
+/// `POST /x/sixin/password` (sixin's own): change one's password; every
+/// other session ends.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangePasswordForm {
+    pub old_password: String,
+    pub new_password: String,
 }

@@ -14,6 +14,8 @@ pub enum Code {
     // Common to every family.
     /// -101 账号未登录
     NotLoggedIn,
+    /// -102 账号被封停 (the caller's account is disabled)
+    AccountDisabled,
     /// -111 csrf校验失败
     CsrfFailed,
     /// -400 请求错误
@@ -32,8 +34,22 @@ pub enum Code {
     WrongPassword,
     /// -653 用户名或密码不能为空
     EmptyCredentials,
+    /// -625 登录失败次数太多 (common error-code table)
+    TooManyLoginFailures,
     /// 2202 csrf 请求非法
     LogoutCsrfInvalid,
+    /// 86038 二维码已失效 (QR login: unknown, expired or used key)
+    QrExpired,
+    /// 86090 二维码已扫码未确认 (QR login: scanned, not confirmed)
+    QrScanned,
+    /// 86101 未扫码 (QR login: not scanned)
+    QrNotScanned,
+    /// -799 请求过于频繁，请稍后再试
+    TooFrequent,
+
+    // Start-up calls.
+    /// 400 参数错误 (GenWebTicket)
+    TicketParams,
 
     // User relations.
     /// 22001 不能对自己进行此操作
@@ -100,6 +116,30 @@ pub enum Code {
     ReceiverBlocked,
     /// 1000004 入口节点已存在
     SessionNotFound,
+    /// 1900004 添加失败，屏蔽词限制最多20个字
+    BlockWordTooLong,
+    /// 1900005 添加失败，最多可以添加200个屏蔽词
+    TooManyBlockWords,
+    /// 1900006 添加失败，屏蔽词重复
+    BlockWordExists,
+    /// 1900007 添加失败，屏蔽词不支持空格
+    BlockWordSpace,
+    /// 700009 权限不足 (turning automatic replies on without enough fans)
+    NoPermission,
+    /// 700013 已解散QAQ，无法执行此操作 (a dissolved fan group)
+    GroupDissolved,
+    /// 700014 你已不在此同萌中QAQ，无法执行此操作 (not a member of the fan group)
+    NotInGroup,
+
+    // Automatic replies.
+    /// 27011 请求参数错误
+    ReplyParams,
+    /// 1500001 自动回复内容太长
+    ReplyTooLong,
+    /// 1500002 规则数量已达上限，请删除后新建
+    TooManyReplyRules,
+    /// 1003 不能删除别人的规则
+    NotYourRule,
 
     // Customer service.
     /// 1000011 仅支持上传300M内的文件
@@ -117,6 +157,7 @@ impl Code {
     pub const fn number(self) -> i64 {
         match self {
             Code::NotLoggedIn => -101,
+            Code::AccountDisabled => -102,
             Code::CsrfFailed => -111,
             Code::BadRequest => -400,
             Code::Forbidden => -403,
@@ -125,7 +166,13 @@ impl Code {
             Code::ServerError => -500,
             Code::WrongPassword => -629,
             Code::EmptyCredentials => -653,
+            Code::TooManyLoginFailures => -625,
             Code::LogoutCsrfInvalid => 2202,
+            Code::QrExpired => 86038,
+            Code::QrScanned => 86090,
+            Code::QrNotScanned => 86101,
+            Code::TooFrequent => -799,
+            Code::TicketParams => 400,
             Code::RelationSelf => 22001,
             Code::RelationPrivacy => 22002,
             Code::RelationBlacklisted => 22003,
@@ -157,6 +204,17 @@ impl Code {
             Code::ReceiverPrivacy => 25003,
             Code::ReceiverBlocked => 25005,
             Code::SessionNotFound => 1000004,
+            Code::BlockWordTooLong => 1900004,
+            Code::TooManyBlockWords => 1900005,
+            Code::BlockWordExists => 1900006,
+            Code::BlockWordSpace => 1900007,
+            Code::NoPermission => 700009,
+            Code::GroupDissolved => 700013,
+            Code::NotInGroup => 700014,
+            Code::ReplyParams => 27011,
+            Code::ReplyTooLong => 1500001,
+            Code::TooManyReplyRules => 1500002,
+            Code::NotYourRule => 1003,
             Code::UploadTooLarge => 1000011,
             Code::UploadUserMismatch => 1200201,
             Code::Conflict => -409,
@@ -167,6 +225,7 @@ impl Code {
     pub const fn message(self) -> &'static str {
         match self {
             Code::NotLoggedIn => "账号未登录",
+            Code::AccountDisabled => "账号被封停",
             Code::CsrfFailed => "csrf校验失败",
             Code::BadRequest => "请求错误",
             Code::Forbidden => "访问权限不足",
@@ -175,7 +234,13 @@ impl Code {
             Code::ServerError => "服务器错误",
             Code::WrongPassword => "账号或者密码错误",
             Code::EmptyCredentials => "用户名或密码不能为空",
+            Code::TooManyLoginFailures => "登录失败次数太多",
             Code::LogoutCsrfInvalid => "csrf 请求非法",
+            Code::QrExpired => "二维码已失效",
+            Code::QrScanned => "二维码已扫码未确认",
+            Code::QrNotScanned => "未扫码",
+            Code::TooFrequent => "请求过于频繁，请稍后再试",
+            Code::TicketParams => "参数错误",
             Code::RelationSelf => "不能对自己进行此操作",
             Code::RelationPrivacy => "因对方隐私设置，你还不能关注",
             Code::RelationBlacklisted => "用户位于黑名单",
@@ -207,6 +272,17 @@ impl Code {
             Code::ReceiverPrivacy => "因对方隐私设置，暂无法给他发送聊天消息",
             Code::ReceiverBlocked => "你已拉黑了对方，请先将对方移出黑名单后才能聊天",
             Code::SessionNotFound => "入口节点已存在",
+            Code::BlockWordTooLong => "添加失败，屏蔽词限制最多20个字",
+            Code::TooManyBlockWords => "添加失败，最多可以添加200个屏蔽词",
+            Code::BlockWordExists => "添加失败，屏蔽词重复",
+            Code::BlockWordSpace => "添加失败，屏蔽词不支持空格",
+            Code::NoPermission => "权限不足",
+            Code::GroupDissolved => "已解散QAQ，无法执行此操作",
+            Code::NotInGroup => "你已不在此同萌中QAQ，无法执行此操作",
+            Code::ReplyParams => "请求参数错误",
+            Code::ReplyTooLong => "自动回复内容太长",
+            Code::TooManyReplyRules => "规则数量已达上限，请删除后新建",
+            Code::NotYourRule => "不能删除别人的规则",
             Code::UploadTooLarge => "仅支持上传300M内的文件",
             Code::UploadUserMismatch => "获取用户信息失败",
             Code::Conflict => "资源已存在",

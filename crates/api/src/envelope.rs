@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// When deserialising, an absent `data` and a `null` one are both `None`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Envelope<T> {
     pub code: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -51,9 +51,9 @@ impl<'de, T: FromStr> Deserialize<'de> for CommaList<T> {
             .filter(|s| !s.is_empty())
             .map(|s| s.parse::<T>())
             .collect::<Result<Vec<T>, _>>()
-            .map_err(|_| serde::de::Error::custom("invalid list element"))?;
+            .map_err(|_| serde::de::Error::custom("must be a comma-separated list of ids"))?;
         if items.is_empty() {
-            return Err(serde::de::Error::custom("empty list"));
+            return Err(serde::de::Error::custom("must name at least one id"));
         }
         Ok(CommaList(items))
     }
@@ -64,6 +64,7 @@ impl<'de, T: FromStr> Deserialize<'de> for CommaList<T> {
 /// id is valid (not 0) is for the server to decide.
 pub fn user_id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
     #[derive(Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
     #[serde(untagged)]
     enum Raw {
         Number(u64),
@@ -74,7 +75,7 @@ pub fn user_id<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Err
         Raw::Text(t) => t
             .trim()
             .parse()
-            .map_err(|_| serde::de::Error::custom("invalid user id")),
+            .map_err(|_| serde::de::Error::custom("must be a user mid")),
     }
 }
 
@@ -94,6 +95,7 @@ mod tests {
     #[test]
     fn user_ids_come_as_numbers_or_padded_text() {
         #[derive(Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         struct Q {
             #[serde(deserialize_with = "user_id")]
             fid: u64,

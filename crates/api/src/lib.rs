@@ -9,9 +9,16 @@
 pub mod account;
 pub mod admin;
 mod code;
+pub mod conversations;
+pub mod custom;
+pub mod directory;
 mod envelope;
 pub mod form;
+pub mod frontend;
 pub mod message;
+pub mod ops;
+pub mod passport;
+pub mod push;
 pub mod relation;
 
 pub use code::Code;

@@ -2,122 +2,14 @@
 //! graceful shutdown, and acknowledged writes surviving SIGKILL.
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-const TOKEN: &str = "cli-test-token";
+mod support;
 
-/// A `sixin serve` child process on an ephemeral port.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(data_dir: &Path) -> Server {
-        Server::start_with(data_dir, &[])
-    }
-
-    fn start_with(data_dir: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_sixin"))
-            .args([
-                "serve",
-                "--listen",
-                "127.0.0.1:0",
-                "--admin-token",
-                TOKEN,
-                "--data-dir",
-            ])
-            .arg(data_dir)
-            .args(extra)
-            .env("SIXIN_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start sixin serve");
-        let stderr = child.stderr.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("bound=").nth(1) {
-                    let addr = rest
-                        .split_whitespace()
-                        .next()
-                        .unwrap_or_default()
-                        .to_owned();
-                    let _ = tx.send(addr);
-                }
-            }
-        });
-        let addr = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("server logs its address");
-        Server {
-            child,
-            base: format!("http://{addr}"),
-        }
-    }
-
-    fn kill9(mut self) {
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().unwrap();
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap()
-}
-
-/// `POST path` on the admin API with a JSON body.
-fn admin_post(base: &str, path: &str, body: Value) -> Value {
-    runtime().block_on(async {
-        reqwest::Client::new()
-            .post(format!("{base}{path}"))
-            .bearer_auth(TOKEN)
-            .json(&body)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap()
-    })
-}
-
-fn get_json(url: &str, cookie: Option<&str>) -> Value {
-    runtime().block_on(async {
-        let mut request = reqwest::Client::new().get(url);
-        if let Some(cookie) = cookie {
-            request = request.header("Cookie", cookie);
-        }
-        request.send().await.unwrap().json().await.unwrap()
-    })
-}
-
-fn sixin(args: &[&str]) -> (bool, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_sixin"))
-        .args(args)
-        .output()
-        .expect("run sixin");
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+use support::{admin_post, get_json, runtime, sixin, Server, TOKEN};
 
 #[test]
 fn user_add_and_login_print_what_a_script_needs() {

@@ -5,8 +5,14 @@
 //! for API errors; [`Error`] is only for transport and decoding failures. Use
 //! [`EnvelopeExt::into_data`] to turn a non-zero code into an error.
 
+mod conversations;
+mod custom;
+mod groups;
 pub mod messages;
+mod passport;
+pub mod push;
 mod relations;
+mod sessions;
 
 pub use sixin_api::relation::Act as RelationAct;
 
@@ -29,6 +35,8 @@ pub enum Error {
     NoData,
     #[error("encoding the request: {0}")]
     Encode(#[source] serde_urlencoded::ser::Error),
+    #[error("push connection: {0}")]
+    Push(String),
 }
 
 /// Turning an envelope into its data.
@@ -149,7 +157,7 @@ impl Client {
         Ok(request.send().await?.json().await?)
     }
 
-    async fn admin_json<B: Serialize, T: DeserializeOwned>(
+    pub(crate) async fn admin_json<B: Serialize, T: DeserializeOwned>(
         &self,
         method: reqwest::Method,
         path: &str,
@@ -215,29 +223,11 @@ impl Client {
             })
             .send()
             .await?;
-        let mut jar = std::collections::HashMap::new();
-        for value in response.headers().get_all(SET_COOKIE) {
-            if let Some((name, rest)) = value.to_str().unwrap_or_default().split_once('=') {
-                let value = rest.split(';').next().unwrap_or_default();
-                jar.insert(name.trim().to_owned(), value.to_owned());
-            }
-        }
+        let cookies = set_cookies(&response);
         let envelope: Envelope<LoginResult> = response.json().await?;
-        let logged_in = match (
-            jar.get("SESSDATA"),
-            jar.get("bili_jct"),
-            jar.get("DedeUserID"),
-        ) {
-            (Some(s), Some(j), Some(u)) if envelope.code == 0 => {
-                Some(self.clone().with_cookies(LoginCookies {
-                    sessdata: s.clone(),
-                    bili_jct: j.clone(),
-                    dede_user_id: u.clone(),
-                    expires: 0,
-                }))
-            }
-            _ => None,
-        };
+        let logged_in = cookies
+            .filter(|_| envelope.code == 0)
+            .map(|c| self.clone().with_cookies(c));
         Ok((envelope, logged_in))
     }
 
@@ -255,5 +245,29 @@ impl Client {
                 gourl: None,
             });
         Ok(request.send().await?.json().await?)
+    }
+}
+
+/// The session a response's `Set-Cookie` headers start, if they set one.
+fn set_cookies(response: &reqwest::Response) -> Option<LoginCookies> {
+    let mut jar = std::collections::HashMap::new();
+    for value in response.headers().get_all(SET_COOKIE) {
+        if let Some((name, rest)) = value.to_str().unwrap_or_default().split_once('=') {
+            let value = rest.split(';').next().unwrap_or_default();
+            jar.insert(name.trim().to_owned(), value.to_owned());
+        }
+    }
+    match (
+        jar.get("SESSDATA"),
+        jar.get("bili_jct"),
+        jar.get("DedeUserID"),
+    ) {
+        (Some(s), Some(j), Some(u)) if !s.is_empty() => Some(LoginCookies {
+            sessdata: s.clone(),
+            bili_jct: j.clone(),
+            dede_user_id: u.clone(),
+            expires: 0,
+        }),
+        _ => None,
     }
 }

@@ -1,11 +1,12 @@
 //! Calls of the private-message family.
 
 use sixin_api::message::request::{
-    FetchSessionMsgsQuery, NewSessionsQuery, SendMsgForm, SessionQuery, SetTopForm,
-    SingleUnreadQuery, UpdateAckForm,
+    BlockWordForm, FetchSessionMsgsQuery, NewSessionsQuery, PlatformQuery, SendMsgForm,
+    SessionQuery, SetTopForm, SingleUnreadQuery, UpdateAckForm,
 };
 use sixin_api::message::{
-    msg_type, History, SendResult, Session, SessionList, SingleUnread, UploadedImage,
+    msg_type, BlockWords, CreateGroupIcon, History, SendResult, Session, SessionList, SingleUnread,
+    SysSetting, UploadedImage,
 };
 use sixin_api::Envelope;
 
@@ -22,6 +23,23 @@ fn now_secs() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)
         .unwrap_or(0)
+}
+
+/// The platform of Bilibili's web client.
+fn web() -> PlatformQuery {
+    PlatformQuery {
+        build: Some("0".into()),
+        mobi_app: Some("web".into()),
+    }
+}
+
+/// A block-word form from the web client.
+fn block_word(content: &str) -> BlockWordForm {
+    BlockWordForm {
+        content: content.to_owned(),
+        build: Some("0".into()),
+        mobi_app: Some("web".into()),
+    }
 }
 
 impl Client {
@@ -46,6 +64,7 @@ impl Client {
             timestamp: Some(now_secs()),
             new_face_version: Some(1),
             content,
+            at_uids: None,
             build: Some("0".into()),
             mobi_app: Some("web".into()),
             platform: None,
@@ -134,7 +153,7 @@ impl Client {
     pub async fn update_ack(
         &self,
         talker_id: u64,
-        ack_seqno: Option<u64>,
+        ack_seqno: u64,
     ) -> Result<Envelope<serde_json::Value>, Error> {
         let form = UpdateAckForm {
             talker_id,
@@ -180,6 +199,46 @@ impl Client {
             session_type: 1,
         };
         self.post_form("/session_svr/v1/session_svr/remove_session", &form)
+            .await
+    }
+
+    /// `GET /x/im/link_setting/get_block_words`
+    pub async fn block_words(&self) -> Result<Envelope<BlockWords>, Error> {
+        self.get("/x/im/link_setting/get_block_words", &web()).await
+    }
+
+    /// `POST /x/im/link_setting/add_block_word`
+    pub async fn add_block_word(
+        &self,
+        content: &str,
+    ) -> Result<Envelope<serde_json::Value>, Error> {
+        self.post_form("/x/im/link_setting/add_block_word", &block_word(content))
+            .await
+    }
+
+    /// `POST /x/im/link_setting/del_block_word`
+    pub async fn del_block_word(
+        &self,
+        content: &str,
+    ) -> Result<Envelope<serde_json::Value>, Error> {
+        self.post_form("/x/im/link_setting/del_block_word", &block_word(content))
+            .await
+    }
+
+    /// `GET /link_setting/v1/link_setting/get_sys_setting` as a client on
+    /// `mobi_app` (none: as the document's example asks).
+    pub async fn sys_setting(&self, mobi_app: Option<&str>) -> Result<Envelope<SysSetting>, Error> {
+        let query = PlatformQuery {
+            build: None,
+            mobi_app: mobi_app.map(str::to_owned),
+        };
+        self.get("/link_setting/v1/link_setting/get_sys_setting", &query)
+            .await
+    }
+
+    /// `GET /link_group/v1/member/show_create_group_icon`
+    pub async fn show_create_group_icon(&self) -> Result<Envelope<CreateGroupIcon>, Error> {
+        self.get("/link_group/v1/member/show_create_group_icon", &web())
             .await
     }
 

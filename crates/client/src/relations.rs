@@ -2,12 +2,13 @@
 
 use sixin_api::form::CommaList;
 use sixin_api::relation::request::{
-    BatchModifyForm, CreateTagForm, DeleteTagForm, FidQuery, FidsQuery, MidQuery, ModifyForm,
-    MoveUsersForm, Paging, TagQuery, TagUsersForm, UpdateTagForm, VmidPageQuery, VmidQuery,
+    BatchModifyForm, CreateTagForm, DeleteTagForm, FansQuery, FidQuery, FidsQuery, MidQuery,
+    ModifyForm, MoveUsersForm, Paging, SearchFollowingsQuery, TagQuery, TagUsersForm,
+    UpdateTagForm, VmidPageQuery, VmidQuery,
 };
 use sixin_api::relation::{
-    Act, BatchModifyResult, CreatedTag, Relation, RelationList, RelationStat, Relations,
-    SpaceRelation, Tag, TagMember, TagNames, UntotalledRelationList,
+    Act, BatchModifyResult, CreatedTag, FansList, FollowersUnread, Relation, RelationList,
+    RelationStat, Relations, SpaceRelation, Tag, TagMember, TagNames, UntotalledRelationList,
 };
 use sixin_api::Envelope;
 
@@ -117,6 +118,50 @@ impl Client {
     ) -> Result<Envelope<RelationList>, Error> {
         self.get("/x/relation/followers", &vmid_page(vmid, ps, pn))
             .await
+    }
+
+    /// `GET /x/relation/fans`: page `pn`, or after `offset` (the previous
+    /// page's `data.offset`).
+    pub async fn fans(
+        &self,
+        vmid: u64,
+        ps: Option<u32>,
+        pn: Option<u32>,
+        offset: Option<&str>,
+    ) -> Result<Envelope<FansList>, Error> {
+        let Paging { ps, pn } = paging(ps, pn);
+        let query = FansQuery {
+            vmid,
+            ps,
+            pn,
+            offset: offset.map(str::to_owned),
+            ..FansQuery::default()
+        };
+        self.get("/x/relation/fans", &query).await
+    }
+
+    /// `GET /x/relation/followers/unread/count` (which counts as looking
+    /// at one's followers).
+    pub async fn followers_unread_count(&self) -> Result<Envelope<FollowersUnread>, Error> {
+        self.get("/x/relation/followers/unread/count", &()).await
+    }
+
+    /// `GET /x/relation/followings/search`
+    pub async fn search_followings(
+        &self,
+        vmid: u64,
+        name: Option<&str>,
+        ps: Option<u32>,
+        pn: Option<u32>,
+    ) -> Result<Envelope<RelationList>, Error> {
+        let Paging { ps, pn } = paging(ps, pn);
+        let query = SearchFollowingsQuery {
+            vmid,
+            name: name.map(str::to_owned),
+            ps,
+            pn,
+        };
+        self.get("/x/relation/followings/search", &query).await
     }
 
     /// `GET /x/relation/same/followings`

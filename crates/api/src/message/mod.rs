@@ -3,7 +3,14 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod auto_reply;
 pub mod request;
+mod system;
+
+pub use system::{
+    BlockWord, BlockWords, CreateGroupIcon, FeedUnread, GameMsg, OldUpAssistantDoor, SessionConfig,
+    SysSetting, MAX_BLOCK_WORDS, MAX_BLOCK_WORD_CHARS,
+};
 
 /// `msg_type` values (私信消息类型).
 pub mod msg_type {
@@ -31,6 +38,24 @@ pub mod msg_type {
     pub const FOLLOWED_PUSH: i64 = 16;
     /// System tip shown to one side only (receive only).
     pub const SYSTEM_TIP: i64 = 18;
+    /// Share of something else, such as a live room.
+    pub const SHARE_OTHER: i64 = 14;
+    /// Deprecated system recall (received as 5 with `sys_cancel`).
+    pub const SYSTEM_RECALL: i64 = 8;
+    /// AI message (receive only).
+    pub const AI: i64 = 19;
+    /// Fan group: a member joined (older form).
+    pub const GROUP_MEMBER_JOINED: i64 = 301;
+    /// Fan group: a member left.
+    pub const GROUP_MEMBER_LEFT: i64 = 302;
+    /// Fan group: frozen.
+    pub const GROUP_FROZEN: i64 = 303;
+    /// Fan group: dissolved.
+    pub const GROUP_DISSOLVED: i64 = 304;
+    /// Fan group: opened.
+    pub const GROUP_OPENED: i64 = 305;
+    /// Fan group: a member joined ("欢迎xxx入群").
+    pub const GROUP_MEMBER_WELCOME: i64 = 306;
 }
 
 /// `msg_source` values (消息来源).
@@ -67,11 +92,36 @@ pub mod msg_source {
     pub const AI: i64 = 19;
 }
 
+/// `system_msg_type` values of a session (系统会话类型).
+pub mod system_msg_type {
+    /// Not a system session.
+    pub const NONE: i64 = 0;
+    /// 主播小助手.
+    pub const LIVE_ASSISTANT: i64 = 1;
+    /// 系统通知.
+    pub const NOTICE: i64 = 5;
+    /// UP主小助手.
+    pub const UP_ASSISTANT: i64 = 7;
+    /// 客服消息.
+    pub const CUSTOMER_SERVICE: i64 = 8;
+    /// 支付小助手.
+    pub const PAYMENT_ASSISTANT: i64 = 9;
+    /// Every system type (not 0) the documents list.
+    pub const ALL: [i64; 5] = [
+        LIVE_ASSISTANT,
+        NOTICE,
+        UP_ASSISTANT,
+        CUSTOMER_SERVICE,
+        PAYMENT_ASSISTANT,
+    ];
+}
+
 /// `msg_seqno` of an empty history's `min_seqno`.
 pub const EMPTY_MIN_SEQNO: u64 = u64::MAX;
 
 /// The message object (私信主体对象).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Message {
     pub sender_uid: u64,
     pub receiver_type: i64,
@@ -99,6 +149,7 @@ pub struct Message {
 
 /// `account_info` of a system session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AccountInfo {
     pub name: String,
     pub pic_url: String,
@@ -106,6 +157,7 @@ pub struct AccountInfo {
 
 /// The session object (会话对象).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Session {
     pub talker_id: u64,
     pub session_type: i64,
@@ -142,6 +194,7 @@ pub struct Session {
 
 /// `data` of `new_sessions` and `get_sessions`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionList {
     /// `null` when there is no session.
     pub session_list: Option<Vec<Session>>,
@@ -153,6 +206,7 @@ pub struct SessionList {
     /// Only in `get_sessions`, only when system sessions exist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub system_msg: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `false`, as the seed document says it always is.
     pub show_level: bool,
 }
 
@@ -161,6 +215,7 @@ pub struct SessionList {
 /// The documents' field table calls the address `uri`, their response
 /// example `url`; both are sent so that clients built from either parse.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EInfo {
     pub text: String,
     pub uri: String,
@@ -174,6 +229,7 @@ pub struct EInfo {
 
 /// `data` of `fetch_session_msgs`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct History {
     /// Newest first; `null` when empty.
     pub messages: Option<Vec<Message>>,
@@ -189,6 +245,7 @@ pub struct History {
 
 /// `key_hit_infos` of `send_msg`: empty (`{}`) when no rule was hit.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeyHitInfos {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toast: Option<String>,
@@ -200,6 +257,7 @@ pub struct KeyHitInfos {
 
 /// `data` of `send_msg`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SendResult {
     pub msg_key: u64,
     /// Only for text messages containing emoji.
@@ -211,10 +269,14 @@ pub struct SendResult {
     /// Only for text messages to a user.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_hit_infos: Option<KeyHitInfos>,
+    /// Always 0, as in the legacy document's examples.
+    #[serde(rename = "_gt_", default)]
+    pub gt: i64,
 }
 
 /// `data` of `single_unread`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SingleUnread {
     pub unfollow_unread: u64,
     pub follow_unread: u64,
@@ -224,16 +286,21 @@ pub struct SingleUnread {
     pub biz_msg_unfollow_unread: u64,
     pub biz_msg_follow_unread: u64,
     pub custom_unread: u64,
+    /// Always 0, as in the legacy document's examples.
+    #[serde(rename = "_gt_", default)]
+    pub gt: i64,
 }
 
 /// `data` of `my_group_unread`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupUnread {
     pub unread_count: u64,
 }
 
 /// One entry of `get_msg_dnd`'s `uid_settings` / `group_settings`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DndSetting {
     pub id: u64,
     pub setting: i64,
@@ -241,6 +308,7 @@ pub struct DndSetting {
 
 /// `data` of `get_msg_dnd`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DndSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uid_settings: Option<Vec<DndSetting>>,
@@ -250,6 +318,7 @@ pub struct DndSettings {
 
 /// `data` of `get_session_ss`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SessionPushSetting {
     pub follow_status: i64,
     pub special: i64,
@@ -259,6 +328,7 @@ pub struct SessionPushSetting {
 
 /// `data` of `is_limit`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LimitState {
     pub is_limit: i64,
     pub report_limit: i64,
@@ -266,6 +336,7 @@ pub struct LimitState {
 
 /// A user's message preferences (`link_setting/v1/link_setting/get`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessageSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_unfollowed_msg: Option<i64>,
@@ -292,6 +363,7 @@ pub struct MessageSettings {
 
 /// `data` of `POST /x/dynamic/feed/draw/upload_bfs`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UploadedImage {
     pub image_url: String,
     pub image_width: u64,

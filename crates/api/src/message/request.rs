@@ -10,6 +10,7 @@ use crate::form::user_id;
 
 /// `POST /web_im/v1/web_im/send_msg`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SendMsgForm {
     #[serde(rename = "msg[sender_uid]")]
     pub sender_uid: u64,
@@ -53,6 +54,15 @@ pub struct SendMsgForm {
     /// The content object as JSON text (a bare msg_key for a recall).
     #[serde(rename = "msg[content]")]
     pub content: String,
+    /// Members of the fan group the message mentions: mids separated by
+    /// commas (or a JSON array); 0 or absent mentions nobody. Not in the
+    /// documents; read only for `receiver_type` 2.
+    #[serde(
+        rename = "msg[at_uids]",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub at_uids: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub build: Option<String>,
     /// The client's platform, which decides `msg_source`.
@@ -65,6 +75,8 @@ pub struct SendMsgForm {
 
 /// `GET /session_svr/v1/session_svr/new_sessions`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct NewSessionsQuery {
     /// Only sessions newer than this (microseconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -79,6 +91,8 @@ pub struct NewSessionsQuery {
 
 /// `GET /session_svr/v1/session_svr/get_sessions`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct GetSessionsQuery {
     /// 1 users and system, 2 unfollowed, 3 fan groups, 4 all, 5 intercepted,
     /// 6 business, 7 system, 8 strangers, 9 followed and system.
@@ -109,6 +123,8 @@ pub struct GetSessionsQuery {
 
 /// One session: `session_detail` (GET) and `remove_session` (POST).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct SessionQuery {
     pub talker_id: u64,
     /// 1 user, 2 fan group.
@@ -117,6 +133,8 @@ pub struct SessionQuery {
 
 /// `GET /svr_sync/v1/svr_sync/fetch_session_msgs`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct FetchSessionMsgsQuery {
     pub talker_id: u64,
     pub session_type: i64,
@@ -138,16 +156,17 @@ pub struct FetchSessionMsgsQuery {
 
 /// `POST /session_svr/v1/session_svr/update_ack`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateAckForm {
     pub talker_id: u64,
     pub session_type: i64,
-    /// Absent: everything is read.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ack_seqno: Option<u64>,
+    /// Required (`-400` without it), as the documents mark it.
+    pub ack_seqno: u64,
 }
 
 /// `POST /session_svr/v1/session_svr/set_top`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetTopForm {
     pub talker_id: u64,
     pub session_type: i64,
@@ -157,6 +176,7 @@ pub struct SetTopForm {
 
 /// `POST /session_svr/v1/session_svr/update_intercept`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateInterceptForm {
     pub talker_id: u64,
     /// 1 intercept, 0 trust.
@@ -165,6 +185,8 @@ pub struct UpdateInterceptForm {
 
 /// `GET /session_svr/v1/session_svr/single_unread`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct SingleUnreadQuery {
     /// 0 all, 1 followed, 2 unfollowed, 3 dustbin.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -177,6 +199,8 @@ pub struct SingleUnreadQuery {
 /// `link_setting/get` (GET query or POST form): the two optional fields are
 /// answered only when asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct GetSettingsQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub msg_notify: Option<i64>,
@@ -190,11 +214,14 @@ pub struct GetSettingsQuery {
 /// unparsable value is `2 非法参数`, not -400). A name given twice counts
 /// once, with its last value; names that are not settings are ignored.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct SetSettingsForm(pub BTreeMap<String, String>);
 
 /// `GET /link_setting/v1/link_setting/is_limit`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct IsLimitQuery {
     #[serde(deserialize_with = "user_id")]
     pub uid: u64,
@@ -202,6 +229,8 @@ pub struct IsLimitQuery {
 
 /// `GET /link_setting/v1/link_setting/get_msg_dnd`: one user and/or one group.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct GetMsgDndQuery {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uids: Option<String>,
@@ -211,6 +240,7 @@ pub struct GetMsgDndQuery {
 
 /// `POST /link_setting/v1/link_setting/set_msg_dnd`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetMsgDndForm {
     /// 1 on, 0 off.
     pub setting: i64,
@@ -222,6 +252,8 @@ pub struct SetMsgDndForm {
 
 /// `GET /link_setting/v1/link_setting/get_session_ss`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct GetSessionSsQuery {
     #[serde(deserialize_with = "user_id")]
     pub talker_uid: u64,
@@ -229,14 +261,41 @@ pub struct GetSessionSsQuery {
 
 /// `POST /link_setting/v1/link_setting/set_push_ss`
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetPushSsForm {
     pub talker_uid: u64,
     /// 0 receive, 1 do not.
     pub setting: i64,
 }
 
+/// The client's build and platform, all some endpoints take
+/// (`get_block_words`, `get_sys_setting`, `show_create_group_icon`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct PlatformQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
+    /// `web`, `android`, ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobi_app: Option<String>,
+}
+
+/// `POST /x/im/link_setting/add_block_word` and `del_block_word`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct BlockWordForm {
+    /// The word, at most 20 characters, no spaces.
+    pub content: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub build: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mobi_app: Option<String>,
+}
+
 /// Forms without fields (`batch_update_dustbin_ack`, `batch_rm_dustbin`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoFields {}
 
 #[cfg(test)]
@@ -369,7 +428,7 @@ mod tests {
             ]
         );
         let ack = UpdateAckForm {
-            ack_seqno: Some(1),
+            ack_seqno: 1,
             ..UpdateAckForm::default()
         };
         assert_eq!(names(&ack), ["talker_id", "session_type", "ack_seqno"]);
@@ -407,6 +466,17 @@ mod tests {
         assert_eq!(names(&set_dnd), ["setting", "dnd_uid", "dnd_group_id"]);
         assert_eq!(names(&GetSessionSsQuery::default()), ["talker_uid"]);
         assert_eq!(names(&SetPushSsForm::default()), ["talker_uid", "setting"]);
+        let platform = PlatformQuery {
+            build: text(),
+            mobi_app: text(),
+        };
+        assert_eq!(names(&platform), ["build", "mobi_app"]);
+        let word = BlockWordForm {
+            content: "x".into(),
+            build: text(),
+            mobi_app: text(),
+        };
+        assert_eq!(names(&word), ["content", "build", "mobi_app"]);
     }
 
     #[test]

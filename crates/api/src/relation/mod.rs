@@ -1,10 +1,9 @@
 //! Wire types of the user-relation family (`/x/relation/...`,
 //! `/x/space/wbi/acc/relation`).
 //!
-//! Field sets follow the seed document's examples (`seeds/relation.txt`),
-//! which win over the newer upstream document where they differ: list
-//! entries and group members carry no `contract_info`, `face_nft`,
-//! `name_render` or `tip`, and `vip` stops at `label.path`.
+//! Field sets follow the seed document (`seeds/relation.txt`), with the
+//! fields the newer upstream document adds to list entries, group members
+//! and groups (see [`list`]).
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -13,9 +12,13 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::account::{OfficialVerify, VipInput, VipPath};
-
+pub mod list;
 pub mod request;
+
+pub use list::{
+    no_name_render, ContractInfo, FansList, FollowersUnread, MemberLive, RelationList,
+    RelationListItem, RelationVip, Tag, TagMember, UntotalledRelationList, SPECIAL_TAG_TIP,
+};
 
 /// Relation attribute values as the documents give them.
 pub mod attribute {
@@ -108,78 +111,9 @@ pub const SPECIAL_TAG_NAME: &str = "特别关注";
 /// Name of the default group.
 pub const DEFAULT_TAG_NAME: &str = "默认分组";
 
-/// `vip` in relation lists and group members, exactly the seed's fields.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RelationVip {
-    #[serde(rename = "vipType")]
-    pub vip_type: i64,
-    #[serde(rename = "vipDueDate")]
-    pub vip_due_date: i64,
-    #[serde(rename = "dueRemark")]
-    pub due_remark: String,
-    #[serde(rename = "accessStatus")]
-    pub access_status: i64,
-    #[serde(rename = "vipStatus")]
-    pub vip_status: i64,
-    #[serde(rename = "vipStatusWarn")]
-    pub vip_status_warn: String,
-    #[serde(rename = "themeType")]
-    pub theme_type: i64,
-    pub label: VipPath,
-}
-
-impl From<VipInput> for RelationVip {
-    fn from(v: VipInput) -> Self {
-        RelationVip {
-            vip_type: v.vip_type,
-            vip_due_date: v.vip_due_date,
-            due_remark: String::new(),
-            access_status: 0,
-            vip_status: v.vip_status,
-            vip_status_warn: String::new(),
-            theme_type: 0,
-            label: VipPath::default(),
-        }
-    }
-}
-
-/// One entry of `followings`, `followers`, `whispers`, `friends`, `blacks`
-/// and `same/followings`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RelationListItem {
-    pub mid: u64,
-    /// 0 none, 1 quiet follow, 2 following, 6 mutual, 128 blocked.
-    pub attribute: i64,
-    /// Unix seconds the relation was made, refreshed when it became mutual.
-    pub mtime: i64,
-    /// `null` when only in the default group, else the group ids.
-    pub tag: Option<Vec<i64>>,
-    /// 1 when in the special group.
-    pub special: i64,
-    pub uname: String,
-    pub face: String,
-    pub sign: String,
-    pub official_verify: OfficialVerify,
-    pub vip: RelationVip,
-}
-
-/// `data` of `followings`, `followers`, `blacks` and `same/followings`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RelationList {
-    pub list: Vec<RelationListItem>,
-    pub re_version: u64,
-    pub total: u64,
-}
-
-/// `data` of `whispers` and `friends`: no `total`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UntotalledRelationList {
-    pub list: Vec<RelationListItem>,
-    pub re_version: u64,
-}
-
 /// `data` of `GET /x/relation`, and each value of `/x/relation/relations`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Relation {
     pub mid: u64,
     pub attribute: i64,
@@ -193,6 +127,7 @@ pub struct Relation {
 /// example carries `is_followed` (always `false` there, even for a mutual
 /// follow; its meaning is undocumented), so sixin answers `false` too.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SpaceRelationSide {
     pub mid: u64,
     pub attribute: i64,
@@ -210,6 +145,7 @@ pub struct SpaceRelationSide {
 /// shows the opposite (`relation.mid` is the target, carrying the caller's
 /// groups). The example is followed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SpaceRelation {
     /// The caller's relation to the target.
     pub relation: SpaceRelationSide,
@@ -219,6 +155,7 @@ pub struct SpaceRelation {
 
 /// `data` of `GET /x/relation/stat`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RelationStat {
     pub mid: u64,
     pub following: u64,
@@ -227,33 +164,16 @@ pub struct RelationStat {
     pub follower: u64,
 }
 
-/// One element of `GET /x/relation/tags`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Tag {
-    pub tagid: i64,
-    pub name: String,
-    pub count: u64,
-}
-
-/// One element of `GET /x/relation/tag`: a profile, without relation fields.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TagMember {
-    pub mid: u64,
-    pub uname: String,
-    pub face: String,
-    pub sign: String,
-    pub official_verify: OfficialVerify,
-    pub vip: RelationVip,
-}
-
 /// `data` of `POST /x/relation/tag/create`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreatedTag {
     pub tagid: i64,
 }
 
 /// `data` of `POST /x/relation/batch/modify`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BatchModifyResult {
     pub failed_fids: Vec<u64>,
 }
@@ -328,34 +248,6 @@ pub type Relations = OrderedMap<Relation>;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn a_list_item_has_the_seed_fields_and_null_tag() {
-        let item = RelationListItem {
-            mid: 387195656,
-            attribute: 0,
-            mtime: 1583839793,
-            tag: None,
-            special: 0,
-            uname: "L_E_M_O_H_E".into(),
-            face: "http://x/face.jpg".into(),
-            sign: "".into(),
-            official_verify: OfficialVerify::default(),
-            vip: VipInput::default().into(),
-        };
-        assert_eq!(
-            serde_json::to_value(&item).unwrap(),
-            json!({
-                "mid": 387195656, "attribute": 0, "mtime": 1583839793, "tag": null,
-                "special": 0, "uname": "L_E_M_O_H_E", "face": "http://x/face.jpg", "sign": "",
-                "official_verify": {"type": -1, "desc": ""},
-                "vip": {"vipType": 0, "vipDueDate": 0, "dueRemark": "", "accessStatus": 0,
-                        "vipStatus": 0, "vipStatusWarn": "", "themeType": 0,
-                        "label": {"path": ""}}
-            })
-        );
-    }
 
     #[test]
     fn acts_round_trip_through_their_codes() {

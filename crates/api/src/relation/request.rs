@@ -7,6 +7,7 @@ use crate::form::{user_id, CommaList};
 
 /// `POST /x/relation/modify`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModifyForm {
     #[serde(deserialize_with = "user_id")]
     pub fid: u64,
@@ -19,9 +20,11 @@ pub struct ModifyForm {
 
 /// `POST /x/relation/batch/modify`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BatchModifyForm {
     /// The document's table says `fids`, its example sends `fid`.
     #[serde(alias = "fid")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1,2,3"))]
     pub fids: CommaList<u64>,
     /// 1 follow or 5 block.
     pub act: i64,
@@ -31,6 +34,8 @@ pub struct BatchModifyForm {
 
 /// `GET /x/relation` and `GET /x/relation/tag/user`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct FidQuery {
     #[serde(deserialize_with = "user_id")]
     pub fid: u64,
@@ -38,14 +43,20 @@ pub struct FidQuery {
 
 /// `GET /x/relation/relations`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct FidsQuery {
     /// The document's table says `fids`, its example sends `fid`.
     #[serde(alias = "fid")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1,2,3"))]
+    #[cfg_attr(feature = "openapi", param(value_type = String, example = "1,2,3"))]
     pub fids: CommaList<u64>,
 }
 
 /// `GET /x/space/wbi/acc/relation` (and its other paths)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct MidQuery {
     #[serde(deserialize_with = "user_id")]
     pub mid: u64,
@@ -54,6 +65,8 @@ pub struct MidQuery {
 /// `ps` (page size) and `pn` (page number, from 1); absent or 0 means the
 /// default.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct Paging {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ps: Option<u64>,
@@ -63,6 +76,8 @@ pub struct Paging {
 
 /// `followings`, `followers`, `same/followings`: someone's list, paged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct VmidPageQuery {
     #[serde(deserialize_with = "user_id")]
     pub vmid: u64,
@@ -83,8 +98,51 @@ impl VmidPageQuery {
     }
 }
 
+/// `GET /x/relation/fans`: someone's fans, paged by `pn` or from an
+/// `offset` cursor.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct FansQuery {
+    #[serde(deserialize_with = "user_id")]
+    pub vmid: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ps: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pn: Option<u64>,
+    /// `data.offset` of the previous page (`{mtime}:{mid}`); when valid,
+    /// the page starts after that fan and `pn` is ignored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offset: Option<String>,
+    /// `time` of `followers/unread/count` (unix seconds); it only steers a
+    /// recommended order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_access_ts: Option<i64>,
+    /// `main` asks for a recommended order of one's own fans.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+}
+
+/// `GET /x/relation/followings/search`
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
+pub struct SearchFollowingsQuery {
+    #[serde(deserialize_with = "user_id")]
+    pub vmid: u64,
+    /// The keyword; absent or empty: every following.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ps: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pn: Option<u64>,
+}
+
 /// `GET /x/relation/stat`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct VmidQuery {
     #[serde(deserialize_with = "user_id")]
     pub vmid: u64,
@@ -92,6 +150,8 @@ pub struct VmidQuery {
 
 /// `GET /x/relation/tag`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct TagQuery {
     /// -10 special, 0 default, -20 every follow, else a group id.
     pub tagid: i64,
@@ -112,12 +172,14 @@ impl TagQuery {
 
 /// `POST /x/relation/tag/create`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateTagForm {
     pub tag: String,
 }
 
 /// `POST /x/relation/tag/update`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct UpdateTagForm {
     pub tagid: i64,
     pub name: String,
@@ -125,24 +187,32 @@ pub struct UpdateTagForm {
 
 /// `POST /x/relation/tag/del`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeleteTagForm {
     pub tagid: i64,
 }
 
 /// `POST /x/relation/tags/addUsers` and `tags/copyUsers`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TagUsersForm {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1,2,3"))]
     pub fids: CommaList<u64>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1,2,3"))]
     pub tagids: CommaList<i64>,
 }
 
 /// `POST /x/relation/tags/moveUsers`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MoveUsersForm {
     #[serde(rename = "beforeTagids")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1,2,3"))]
     pub before_tagids: CommaList<i64>,
     #[serde(rename = "afterTagids")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1,2,3"))]
     pub after_tagids: CommaList<i64>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "1,2,3"))]
     pub fids: CommaList<u64>,
 }
 
@@ -209,6 +279,26 @@ mod tests {
                 "vmid=1&ps=1&pn=2",
             ),
             (Box::new(VmidQuery { vmid: 1 }), "vmid=1"),
+            (
+                Box::new(FansQuery {
+                    vmid: 1,
+                    ps: Some(2),
+                    pn: Some(3),
+                    offset: Some("1746098997:7".into()),
+                    last_access_ts: Some(4),
+                    from: Some("main".into()),
+                }),
+                "vmid=1&ps=2&pn=3&offset=1746098997%3A7&last_access_ts=4&from=main",
+            ),
+            (
+                Box::new(SearchFollowingsQuery {
+                    vmid: 1,
+                    name: Some("warma".into()),
+                    ps: Some(2),
+                    pn: Some(3),
+                }),
+                "vmid=1&name=warma&ps=2&pn=3",
+            ),
             (
                 Box::new(TagQuery {
                     tagid: -10,

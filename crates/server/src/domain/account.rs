@@ -36,6 +36,69 @@ impl Uname {
     }
 }
 
+/// Whether an account can be used.
+///
+/// - A **disabled** account cannot log in (-102 账号被封停, once the
+///   password is right) and its sessions are ended; everyone else sees it
+///   as before (profile, lists, messages to it are kept for when it is
+///   enabled again).
+/// - A **deleted** account is gone for good: its sessions are ended, its
+///   password, profile and name are forgotten (the name is free again),
+///   and it shows as [`DELETED_NAME`] with the default avatar wherever it
+///   is listed. Its relations stay, shown that way; following or blocking
+///   it is 22013 (账号已注销，无法完成操作), as is sending it a message; the
+///   messages it exchanged stay in the other side's history.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum AccountState {
+    #[default]
+    Active,
+    Disabled,
+    Deleted,
+}
+
+impl AccountState {
+    /// The stored number.
+    pub fn code(self) -> i64 {
+        match self {
+            AccountState::Active => 0,
+            AccountState::Disabled => 1,
+            AccountState::Deleted => 2,
+        }
+    }
+
+    /// The state stored as `code` (anything unknown counts as disabled).
+    pub fn from_code(code: i64) -> AccountState {
+        match code {
+            0 => AccountState::Active,
+            2 => AccountState::Deleted,
+            _ => AccountState::Disabled,
+        }
+    }
+
+    /// How the admin API and the CLI name it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountState::Active => "active",
+            AccountState::Disabled => "disabled",
+            AccountState::Deleted => "deleted",
+        }
+    }
+}
+
+/// The name a deleted account is shown with (what Bilibili shows).
+pub const DELETED_NAME: &str = "账号已注销";
+
+/// The name a deleted account keeps in the store: it frees the real one
+/// and, starting with a control character, can never be a [`Uname`].
+pub fn deleted_uname(mid: Mid) -> String {
+    format!("\u{7f}deleted:{mid}")
+}
+
+/// Whether a stored name is one [`deleted_uname`] made.
+pub fn is_deleted_uname(uname: &str) -> bool {
+    uname.starts_with('\u{7f}')
+}
+
 /// A user's public profile.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
@@ -46,6 +109,26 @@ pub struct Profile {
     pub sign: String,
     pub official_verify: OfficialVerify,
     pub vip: VipInput,
+    pub state: AccountState,
+}
+
+impl Profile {
+    /// The profile as others are shown it: a deleted account has the
+    /// deleted name, the default avatar and nothing else.
+    pub fn shown(self) -> Profile {
+        if self.state != AccountState::Deleted {
+            return self;
+        }
+        Profile {
+            mid: self.mid,
+            uname: DELETED_NAME.to_owned(),
+            face: None,
+            sign: String::new(),
+            official_verify: OfficialVerify::default(),
+            vip: VipInput::default(),
+            state: AccountState::Deleted,
+        }
+    }
 }
 
 /// Longest password accepted, in bytes (hashing cost grows with length).
@@ -133,12 +216,23 @@ pub fn decide_profile_update(facts: &ProfileFacts) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// A login session can only be started for an existing user (40061).
-pub fn decide_login(user_exists: &bool) -> Result<(), Refusal> {
-    if *user_exists {
-        Ok(())
-    } else {
-        Err(Code::UserNotFound.into())
+/// A login session can only be started for an existing, enabled user:
+/// 40061 for no user or a deleted one, -102 for a disabled one.
+pub fn decide_login(user: &Option<AccountState>) -> Result<(), Refusal> {
+    match user {
+        Some(AccountState::Active) => Ok(()),
+        Some(AccountState::Disabled) => Err(Code::AccountDisabled.into()),
+        Some(AccountState::Deleted) | None => Err(Code::UserNotFound.into()),
+    }
+}
+
+/// A change of an account's state: 40061 for no user; a deleted account
+/// stays deleted (40061 for any further change).
+pub fn decide_state_change(current: &Option<AccountState>) -> Result<(), Refusal> {
+    match current {
+        Some(AccountState::Active | AccountState::Disabled) => Ok(()),
+        Some(AccountState::Deleted) => Err(Refusal::new(Code::UserNotFound, "account deleted")),
+        None => Err(Code::UserNotFound.into()),
     }
 }
 

@@ -2,9 +2,26 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
 /// A user id. Never 0, and small enough to be stored as a signed 64-bit integer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "u64", into = "u64")]
 pub struct Mid(u64);
+
+impl TryFrom<u64> for Mid {
+    type Error = String;
+
+    fn try_from(value: u64) -> Result<Mid, String> {
+        Mid::new(value).ok_or_else(|| format!("{value} is not a mid"))
+    }
+}
+
+impl From<Mid> for u64 {
+    fn from(mid: Mid) -> u64 {
+        mid.0
+    }
+}
 
 impl Mid {
     /// The largest mid sixin stores.
@@ -43,7 +60,8 @@ impl fmt::Display for Mid {
 
 /// A message's key: unique across the server and increasing in time. Its
 /// values exceed 2^53, as Bilibili's do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct MsgKey(pub u64);
 
 impl MsgKey {
@@ -60,7 +78,10 @@ impl fmt::Display for MsgKey {
 
 /// A message's position in its conversation: 1, 2, 3, ... without gaps,
 /// the same for both sides. 0 means "before the first message".
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+#[serde(transparent)]
 pub struct Seqno(pub u64);
 
 impl Seqno {

@@ -7,11 +7,19 @@
 //! the backend applies in that same transaction (see `crate::store`).
 
 pub mod account;
+pub mod client;
+pub mod group;
 mod ids;
+pub mod lists;
 pub mod message;
 pub mod paging;
+pub mod presign;
+pub mod qrlogin;
 pub mod relation;
+pub mod system;
 pub mod tag;
+pub mod throttle;
+pub mod upload;
 
 use std::borrow::Cow;
 

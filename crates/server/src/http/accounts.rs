@@ -1,10 +1,9 @@
 //! What clients call first: `nav` and `myinfo`, and password login / logout.
 
+use crate::http::reply::Json;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::response::{AppendHeaders, IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use serde_json::json;
 use sixin_api::account::{
     AccountVip, LevelInfo, LoginForm, LoginResult, LogoutForm, LogoutResult, MyInfo, Nav,
@@ -14,44 +13,60 @@ use sixin_api::{Code, Envelope};
 
 use super::assets::{face_url, wbi_img};
 use super::auth::{CurrentUser, MaybeUser};
-use super::extract::{parse_pairs, read_body, Form};
+use super::client::ClientAddr;
+use super::error::Shape;
+use super::extract::Form;
+use super::routes::{Auth, Doc, Routes};
 use super::state::AppState;
 use crate::domain::Profile;
 use crate::error::Error;
-use crate::secrets::random_hex;
 use crate::service::accounts::SessionTokens;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/x/web-interface/nav", get(get_nav))
-        .route("/x/space/myinfo", get(get_myinfo))
-        .route("/x/passport-login/web/login", post(login))
-        .route("/login/exit/v2", post(logout))
-        .route("/x/frontend/finger/spi", get(get_spi))
-}
-
-/// GET /x/frontend/finger/spi
-///
-/// Browser fingerprint cookies (`buvid3`, `buvid4`) that clients fetch before
-/// anything else and then send back; sixin hands out fresh random ones and
-/// never requires them.
-async fn get_spi() -> Json<serde_json::Value> {
-    let buvid = |suffix: &str| {
-        let hex = random_hex(16).to_uppercase();
-        format!(
-            "{}-{}-{}-{}-{}{suffix}",
-            &hex[..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..32]
+pub fn router() -> Routes {
+    use Code::*;
+    Routes::new(Shape::Plain)
+        .get(
+            "/x/web-interface/nav",
+            get_nav,
+            Doc::new("Who is logged in, and the WBI keys")
+                .describe(
+                    "Without a session: code -101 with `data` `{isLogin: false, wbi_img}` \
+                     (NavAnonymous).",
+                )
+                .auth(Auth::Optional)
+                .data::<Nav>()
+                .codes(&[NotLoggedIn]),
         )
-    };
-    Json(json!({
-        "code": 0,
-        "data": {"b_3": buvid("infoc"), "b_4": buvid("-023112300-infoc")},
-        "message": "ok",
-    }))
+        .get(
+            "/x/space/myinfo",
+            get_myinfo,
+            Doc::new("The caller's own profile")
+                .auth(Auth::Login)
+                .data::<MyInfo>(),
+        )
+        .post(
+            "/x/passport-login/web/login",
+            login,
+            Doc::new("Password login; the session arrives as cookies")
+                .form::<LoginForm>()
+                .data::<LoginResult>()
+                .codes(&[
+                    EmptyCredentials,
+                    WrongPassword,
+                    TooManyLoginFailures,
+                    AccountDisabled,
+                    TooFrequent,
+                ]),
+        )
+        .post(
+            "/login/exit/v2",
+            logout,
+            Doc::new("End the session (biliCSRF is the session's bili_jct)")
+                .auth(Auth::Login)
+                .form::<LogoutForm>()
+                .own_json::<LogoutResult>()
+                .codes(&[LogoutCsrfInvalid]),
+        )
 }
 
 /// Every user is shown at the top level: level 6 has no next level.
@@ -143,7 +158,7 @@ async fn get_nav(State(state): State<AppState>, MaybeUser(user): MaybeUser) -> R
         });
         envelope.code = Code::NotLoggedIn.number();
         envelope.message = Code::NotLoggedIn.message().into();
-        return Json(envelope).into_response();
+        return super::error::with_code(Json(envelope).into_response(), Code::NotLoggedIn);
     };
     let vip = account_vip(&p.vip);
     let nav = Nav {
@@ -230,34 +245,47 @@ async fn get_myinfo(
     })))
 }
 
-/// The `Set-Cookie` headers for a new session (or, with `None`, clearing them).
-fn session_cookies(
+/// The `Set-Cookie` headers for a new session (or, with `None`, clearing
+/// them): the five cookies Bilibili's logins set (`SESSDATA`, `bili_jct`,
+/// `DedeUserID`, `DedeUserID__ckMd5`, `sid`), for every way of logging in. `secure`
+/// (clients reach the server over https) marks them `Secure`.
+pub(super) fn session_cookies(
     tokens: Option<&SessionTokens>,
     now: i64,
+    secure: bool,
 ) -> Vec<(axum::http::HeaderName, String)> {
-    let (sessdata, jct, uid, expiry) = match tokens {
+    let (expiry, values) = match tokens {
         Some(t) => (
-            t.sessdata.as_str(),
-            t.bili_jct.as_str(),
-            t.mid.to_string(),
             format!("Max-Age={}", (t.expires - now).max(0)),
+            [
+                t.sessdata.clone(),
+                t.bili_jct.clone(),
+                t.mid.to_string(),
+                t.ck_md5.clone(),
+                t.sid.clone(),
+            ],
         ),
-        None => ("", "", String::new(), "Max-Age=0".to_owned()),
+        None => ("Max-Age=0".to_owned(), Default::default()),
     };
-    vec![
-        (
-            SET_COOKIE,
-            format!("SESSDATA={sessdata}; Path=/; {expiry}; HttpOnly; SameSite=Lax"),
-        ),
-        (
-            SET_COOKIE,
-            format!("bili_jct={jct}; Path=/; {expiry}; SameSite=Lax"),
-        ),
-        (
-            SET_COOKIE,
-            format!("DedeUserID={uid}; Path=/; {expiry}; SameSite=Lax"),
-        ),
-    ]
+    let names = [
+        "SESSDATA",
+        "bili_jct",
+        "DedeUserID",
+        "DedeUserID__ckMd5",
+        "sid",
+    ];
+    names
+        .into_iter()
+        .zip(values)
+        .map(|(name, value)| {
+            let http_only = if name == "SESSDATA" { "; HttpOnly" } else { "" };
+            let secure = if secure { "; Secure" } else { "" };
+            (
+                SET_COOKIE,
+                format!("{name}={value}; Path=/; {expiry}{http_only}{secure}; SameSite=Lax"),
+            )
+        })
+        .collect()
 }
 
 /// POST /x/passport-login/web/login
@@ -265,13 +293,16 @@ fn session_cookies(
 /// Password login. Bilibili's web client RSA-encrypts the password and solves
 /// a captcha first; sixin takes the password as is (use TLS in front of it)
 /// and ignores the captcha fields. On success the session arrives as
-/// cookies, as from the real endpoint.
+/// cookies, as from the real endpoint. Failures are throttled per account
+/// and per client address (-625, the common code 登录失败次数太多); a
+/// disabled account is -102 (账号被封停); a full hashing queue -799.
 async fn login(
     State(state): State<AppState>,
+    ClientAddr(from): ClientAddr,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, Error> {
     let accounts = &state.services.accounts;
-    let tokens = accounts.login(&form.username, form.password).await?;
+    let tokens = accounts.login(&form.username, form.password, from).await?;
     let now = accounts.now_secs();
     let body = Envelope::ok(LoginResult {
         status: 0,
@@ -281,7 +312,11 @@ async fn login(
         timestamp: now * 1000,
     });
     Ok((
-        AppendHeaders(session_cookies(Some(&tokens), now)),
+        AppendHeaders(session_cookies(
+            Some(&tokens),
+            now,
+            state.config.secure_cookies(),
+        )),
         Json(body),
     )
         .into_response())
@@ -294,10 +329,8 @@ async fn login(
 async fn logout(
     State(state): State<AppState>,
     user: CurrentUser,
-    request: axum::extract::Request,
+    Form(form): Form<LogoutForm>,
 ) -> Result<Response, Error> {
-    let bytes = read_body(request).await?;
-    let form: LogoutForm = parse_pairs(&bytes)?;
     if !user.csrf_matches(&state, &form.bili_csrf) {
         return Err(Code::LogoutCsrfInvalid.into());
     }
@@ -313,5 +346,9 @@ async fn logout(
         "ts": now,
         "data": LogoutResult { redirect_url: redirect },
     });
-    Ok((AppendHeaders(session_cookies(None, now)), Json(body)).into_response())
+    Ok((
+        AppendHeaders(session_cookies(None, now, state.config.secure_cookies())),
+        Json(body),
+    )
+        .into_response())
 }

@@ -4,18 +4,19 @@
 use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::Router;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use sixin_api::account::WbiImg;
 use sixin_api::Code;
 
+use super::error::Shape;
+use super::routes::{Doc, Routes};
 use super::state::AppState;
 use crate::error::Error;
 
 const NOFACE_PNG: &[u8] = include_bytes!("../../assets/noface.png");
 const PIXEL_PNG: &[u8] = include_bytes!("../../assets/pixel.png");
+const EXPIRED_PNG: &[u8] = include_bytes!("../../assets/expired.png");
 
 /// The built-in emoji images, named as in the catalogue migration.
 const EMOTES: &[(&str, &[u8])] = &[
@@ -54,11 +55,34 @@ const EMOTES: &[(&str, &[u8])] = &[
 /// Path of the default avatar.
 pub const NOFACE_PATH: &str = "/bfs/face/member/noface.png";
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route(NOFACE_PATH, get(get_noface))
-        .route("/bfs/wbi/{file}", get(get_wbi_image))
-        .route("/bfs/emote/{file}", get(get_emote))
+pub fn router() -> Routes {
+    Routes::new(Shape::Plain)
+        .get(
+            NOFACE_PATH,
+            get_noface,
+            Doc::new("The default avatar").file("image/png"),
+        )
+        .get(
+            crate::service::messages::EXPIRED_IMAGE_PATH,
+            get_expired,
+            Doc::new("What an expired image message shows").file("image/png"),
+        )
+        .get(
+            "/bfs/wbi/{file}",
+            get_wbi_image,
+            Doc::new("A WBI key image (its name is the key nav hands out)")
+                .path_param("file", "`<key>.png`")
+                .file("image/png")
+                .codes(&[Code::NotFound]),
+        )
+        .get(
+            "/bfs/emote/{file}",
+            get_emote,
+            Doc::new("A built-in emoji image")
+                .path_param("file", "`eNN.png`")
+                .file("image/png")
+                .codes(&[Code::NotFound]),
+        )
 }
 
 /// The avatar URL to show for a profile's stored `face`.
@@ -99,6 +123,11 @@ fn png(bytes: &'static [u8]) -> Response {
 /// GET /bfs/face/member/noface.png
 async fn get_noface() -> Response {
     png(NOFACE_PNG)
+}
+
+/// GET /bfs/im/expired.png
+async fn get_expired() -> Response {
+    png(EXPIRED_PNG)
 }
 
 /// GET /bfs/wbi/{key}.png

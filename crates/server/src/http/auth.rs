@@ -9,7 +9,8 @@ use serde::de::DeserializeOwned;
 use sixin_api::Code;
 use subtle::ConstantTimeEq;
 
-use super::extract::{parse_merged, read_body};
+use super::client::ClientAddr;
+use super::extract::Params;
 use super::state::AppState;
 use crate::domain::Mid;
 use crate::error::Error;
@@ -46,6 +47,9 @@ async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<CurrentU
         return Ok(None);
     };
     let mid = state.services.accounts.authenticate(token).await?;
+    if let (Some(mid), Some(caller)) = (mid, parts.extensions.get::<super::observe::Caller>()) {
+        caller.set(mid);
+    }
     Ok(mid.map(|mid| CurrentUser {
         mid,
         token: token.to_owned(),
@@ -92,8 +96,9 @@ impl FromRequestParts<AppState> for MaybeUser {
 
 /// A POST form from a logged-in user whose `csrf` (or `csrf_token`) is the
 /// session's `bili_jct`: -101 without a session, -111 for a missing or wrong
-/// token, -400 for a malformed form. The token may also come in the query
-/// string, where some clients put every parameter.
+/// token, -400 for a malformed form. Parameters come in any format
+/// [`Params`] reads (url-encoded or multipart body, query string), the token
+/// included.
 #[derive(Debug)]
 pub struct CsrfForm<T> {
     pub user: CurrentUser,
@@ -106,40 +111,30 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for CsrfForm<T> {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Error> {
         let (mut parts, body) = req.into_parts();
         let user = CurrentUser::from_request_parts(&mut parts, state).await?;
-        let query = parts.uri.query().unwrap_or_default().to_owned();
-        let bytes = read_body(Request::from_parts(parts, body)).await?;
-        check_csrf(state, &user, &bytes, query.as_bytes())?;
-        let form = parse_merged(&bytes, query.as_bytes())?;
+        let params = Params::from_request(&parts, body).await?;
+        check_csrf(state, &user, &params)?;
+        let form = params.parse()?;
         Ok(CsrfForm { user, form })
     }
 }
 
-/// Checks the csrf tokens in a url-encoded body (falling back to the query):
-/// at least one of `csrf` and `csrf_token` must be present, and every one
+/// At least one of `csrf` and `csrf_token` must be present, and every one
 /// present must match.
-fn check_csrf(
-    state: &AppState,
-    user: &CurrentUser,
-    body: &[u8],
-    query: &[u8],
-) -> Result<(), Error> {
-    let tokens = |bytes: &[u8]| -> Vec<String> {
-        form_urlencoded::parse(bytes)
-            .filter(|(k, v)| matches!(k.trim(), "csrf" | "csrf_token") && !v.is_empty())
-            .map(|(_, v)| v.into_owned())
-            .collect()
-    };
-    let mut presented = tokens(body);
-    if presented.is_empty() {
-        presented = tokens(query);
-    }
+fn check_csrf(state: &AppState, user: &CurrentUser, params: &Params) -> Result<(), Error> {
+    let presented: Vec<&str> = ["csrf", "csrf_token"]
+        .into_iter()
+        .filter_map(|name| params.get(name))
+        .collect();
     if presented.is_empty() || !presented.iter().all(|t| user.csrf_matches(state, t)) {
         return Err(Code::CsrfFailed.into());
     }
     Ok(())
 }
 
-/// Admin API authorisation: `Authorization: Bearer <admin token>`, else -403.
+/// Admin API authorisation: `Authorization: Bearer <admin token>`, else
+/// -403. Wrong tokens are throttled per client address: while an address
+/// is shut, every token it presents (the right one too) is -799 without
+/// being compared.
 #[derive(Debug, Clone, Copy)]
 pub struct Admin;
 
@@ -153,11 +148,19 @@ impl FromRequestParts<AppState> for Admin {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.strip_prefix("Bearer "))
             .unwrap_or_default()
-            .trim();
+            .trim()
+            .to_owned();
+        if presented.is_empty() {
+            return Err(Code::Forbidden.into());
+        }
+        let Ok(ClientAddr(from)) = ClientAddr::from_request_parts(parts, state).await;
+        let guard = &state.services.guard;
+        guard.admin_from(from).await?;
         let expected = state.secrets.admin_token.as_bytes();
-        if !presented.is_empty() && bool::from(presented.as_bytes().ct_eq(expected)) {
+        if bool::from(presented.as_bytes().ct_eq(expected)) {
             Ok(Admin)
         } else {
+            guard.admin_failed(from).await?;
             Err(Code::Forbidden.into())
         }
     }

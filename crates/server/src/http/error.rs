@@ -11,9 +11,9 @@
 //! ([`shape`]) re-renders it in its router's [`Shape`] without handlers
 //! knowing about it.
 
+use crate::http::reply::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use sixin_api::{Code, Envelope};
 
 use crate::error::Error;
@@ -34,12 +34,16 @@ pub enum Shape {
 }
 
 /// Marks a response as an error so that [`shape`] can re-render it.
-#[derive(Debug, Clone, Copy)]
-struct ErrorCode(Code);
+#[derive(Debug, Clone)]
+struct ErrorBody {
+    code: Code,
+    message: String,
+}
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let code = self.code();
+        let mut message = code.message().to_owned();
         match &self {
             Error::Internal(source) => {
                 tracing::error!(code = code.number(), cause = %chain(source.as_ref()), "internal error");
@@ -47,11 +51,20 @@ impl IntoResponse for Error {
             Error::Refused(refusal) if code == Code::ServerError => {
                 tracing::error!(code = code.number(), detail = %refusal.detail, "internal error");
             }
+            Error::Refused(refusal) if code == Code::BadRequest => {
+                // A client's mistake the operator may want to see.
+                tracing::info!(code = code.number(), detail = %refusal.detail, "bad request");
+                if refusal.detail != code.message() {
+                    // As the live service does for validation errors, the
+                    // message says which parameter is wrong and why.
+                    message = format!("{message}: {}", refusal.detail);
+                }
+            }
             Error::Refused(refusal) => {
                 tracing::debug!(code = code.number(), detail = %refusal.detail, "refused");
             }
         }
-        error_response(code)
+        shaped(ErrorBody { code, message }, Shape::Plain)
     }
 }
 
@@ -67,9 +80,12 @@ fn chain(err: &(dyn std::error::Error + 'static)) -> String {
     text
 }
 
-/// The error envelope of `code` in `shape`.
-fn envelope(code: Code, shape: Shape) -> Envelope<()> {
-    let envelope = Envelope::error(code);
+/// The error envelope of `error` in `shape`.
+fn envelope(error: &ErrorBody, shape: Shape) -> Envelope<()> {
+    let envelope = Envelope {
+        message: error.message.clone(),
+        ..Envelope::error(error.code)
+    };
     match shape {
         Shape::Plain => envelope,
         Shape::Vc => envelope.with_msg(),
@@ -86,20 +102,45 @@ fn envelope(code: Code, shape: Shape) -> Envelope<()> {
 
 /// The plain error envelope `{code, message, ttl}` for `code`.
 pub fn error_response(code: Code) -> Response {
-    shaped(code, Shape::Plain)
+    let message = code.message().to_owned();
+    shaped(ErrorBody { code, message }, Shape::Plain)
 }
 
-fn shaped(code: Code, shape: Shape) -> Response {
-    let mut response = Json(envelope(code, shape)).into_response();
-    response.extensions_mut().insert(ErrorCode(code));
+fn shaped(error: ErrorBody, shape: Shape) -> Response {
+    let mut response = Json(envelope(&error, shape)).into_response();
+    response.extensions_mut().insert(error);
     response
+}
+
+/// The envelope code of an answer that carries data despite a non-zero
+/// code (nav's -101), for the request log and metrics.
+#[derive(Debug, Clone, Copy)]
+struct ApiCode(Code);
+
+/// Marks `response`, a hand-built envelope, as answering `code`.
+pub fn with_code(mut response: Response, code: Code) -> Response {
+    response.extensions_mut().insert(ApiCode(code));
+    response
+}
+
+/// The envelope `code` of an answer: the error's when it is an error, 0
+/// for any other successful answer, none for an HTTP error that is not an
+/// envelope (a download's 403 or 404).
+pub fn api_code(response: &Response) -> Option<i64> {
+    if let Some(error) = response.extensions().get::<ErrorBody>() {
+        return Some(error.code.number());
+    }
+    if let Some(ApiCode(code)) = response.extensions().get::<ApiCode>() {
+        return Some(code.number());
+    }
+    response.status().is_success().then_some(0)
 }
 
 /// Re-renders error responses in `shape`; for
 /// `axum::middleware::map_response_with_state`.
 pub async fn shape(State(shape): State<Shape>, response: Response) -> Response {
-    match response.extensions().get::<ErrorCode>() {
-        Some(&ErrorCode(code)) => shaped(code, shape),
+    match response.extensions().get::<ErrorBody>() {
+        Some(error) => shaped(error.clone(), shape),
         None => response,
     }
 }
@@ -164,6 +205,22 @@ mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn bad_requests_say_which_parameter_is_wrong_and_why() {
+        let response = Error::bad_request("msg[receiver_id] must be a user mid").into_response();
+        let vc = shape(State(Shape::Vc), response).await;
+        let message = "请求错误: msg[receiver_id] must be a user mid";
+        assert_eq!(
+            body_of(vc).await,
+            json!({"code": -400, "msg": message, "message": message, "ttl": 1})
+        );
+        let bare = Error::from(Code::BadRequest).into_response();
+        assert_eq!(
+            body_of(bare).await,
+            json!({"code": -400, "message": "请求错误", "ttl": 1})
+        );
+    }
+
     #[test]
     fn causes_are_chained_for_the_log() {
         let err = crate::store::StoreError::Backend(Box::new(std::io::Error::other("disk full")));
@@ -220,6 +277,33 @@ mod tests {
                 "你已拉黑了对方，请先将对方移出黑名单后才能聊天",
             ),
             (Code::SessionNotFound, 1000004, "入口节点已存在"),
+            (
+                Code::BlockWordTooLong,
+                1900004,
+                "添加失败，屏蔽词限制最多20个字",
+            ),
+            (
+                Code::TooManyBlockWords,
+                1900005,
+                "添加失败，最多可以添加200个屏蔽词",
+            ),
+            (Code::BlockWordExists, 1900006, "添加失败，屏蔽词重复"),
+            (Code::BlockWordSpace, 1900007, "添加失败，屏蔽词不支持空格"),
+            (Code::NoPermission, 700009, "权限不足"),
+            (Code::GroupDissolved, 700013, "已解散QAQ，无法执行此操作"),
+            (
+                Code::NotInGroup,
+                700014,
+                "你已不在此同萌中QAQ，无法执行此操作",
+            ),
+            (Code::ReplyParams, 27011, "请求参数错误"),
+            (Code::ReplyTooLong, 1500001, "自动回复内容太长"),
+            (
+                Code::TooManyReplyRules,
+                1500002,
+                "规则数量已达上限，请删除后新建",
+            ),
+            (Code::NotYourRule, 1003, "不能删除别人的规则"),
         ];
         for (code, number, message) in pinned {
             let json = serde_json::to_value(Envelope::error(code)).unwrap();

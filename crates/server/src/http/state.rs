@@ -3,6 +3,8 @@
 use std::sync::Arc;
 
 use crate::config::Config;
+use crate::datadir::DataDir;
+use crate::metrics::Metrics;
 use crate::secrets::Secrets;
 use crate::service::Services;
 
@@ -14,4 +16,7 @@ pub struct AppState {
     pub secrets: Arc<Secrets>,
     /// Base URL for links to what this server hosts, without a trailing slash.
     pub public_url: Arc<str>,
+    pub metrics: Arc<Metrics>,
+    /// The data directory, locked for as long as the state lives.
+    pub data_dir: Arc<DataDir>,
 }

@@ -7,6 +7,9 @@ use sixin_api::relation::{Act, DEFAULT_TAG_NAME, SPECIAL_TAG_NAME};
 use sixin_api::Code;
 
 use crate::clock::Clock;
+use crate::domain::lists::{
+    fans_window, looks_at_followers, unread_followers_time, FanCursor, NameSearch,
+};
 use crate::domain::paging::{page_number, Page, PageSize};
 use crate::domain::relation::{decide_modify, RelationCounts, RelationLimits, RelationPair};
 use crate::domain::tag::{
@@ -15,7 +18,7 @@ use crate::domain::tag::{
 use crate::domain::{Mid, Refusal, TagId};
 use crate::error::Error;
 use crate::events::{Event, EventBus};
-use crate::store::relations::{ListKind, ListPage};
+use crate::store::relations::{FansQuery, FansStart, ListKind, ListPage};
 use crate::store::Store;
 
 /// Pages of someone else's followings or followers one may read (22007 beyond).
@@ -23,6 +26,23 @@ const OTHERS_MAX_PN: u64 = 5;
 
 /// Most users one `batch/modify` may name.
 pub const MAX_BATCH_FIDS: usize = 50;
+
+/// A page of fans and where the next one starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FansPage {
+    pub page: ListPage,
+    /// `{mtime}:{mid}` of the page's last fan; for an empty page, the
+    /// offset asked for (so a client polling with it stays at the end).
+    pub offset: String,
+}
+
+/// New followers since the last look, as `followers/unread/count` shows them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnreadFollowers {
+    pub count: u64,
+    /// When the followers were last looked at; 0 when `count` is 0.
+    pub time: i64,
+}
 
 /// Relations.
 pub struct RelationService {
@@ -66,6 +86,7 @@ impl RelationService {
                     mid,
                     fid,
                     attribute: plan.after,
+                    seen_by_fid: plan.seen_by_target(mid),
                 })
                 .await;
         }
@@ -85,10 +106,13 @@ impl RelationService {
         act: Act,
     ) -> Result<Vec<Mid>, Error> {
         if !matches!(act, Act::Follow | Act::Block) {
-            return Err(Error::bad_request(format!("batch act {act:?}")));
+            return Err(Error::bad_request(format!(
+                "act must be 1 (follow) or 5 (block), not {}",
+                act.code()
+            )));
         }
         if fids.len() > MAX_BATCH_FIDS {
-            return Err(Error::bad_request("more than 50 fids"));
+            return Err(Error::bad_request("fids must name at most 50 users"));
         }
         let mut failed = Vec::new();
         for fid in fids {
@@ -136,7 +160,104 @@ impl RelationService {
         if viewer != Some(owner) && page_number(pn) > OTHERS_MAX_PN {
             return Err(Code::RelationPageLimit.into());
         }
-        self.own_list(owner, kind, ps, pn).await
+        let page = self.own_list(owner, kind, ps, pn).await?;
+        if kind == ListKind::Followers {
+            self.mark_looked_at(viewer, owner, page_number(pn) == 1, page.version)
+                .await?;
+        }
+        Ok(page.seen_by(viewer, owner))
+    }
+
+    /// Someone's fans (`fans`): from `offset` when it is a cursor
+    /// ([`FanCursor::parse`]), else page `pn`; only the newest
+    /// [`fans_window`] fans are listed, later pages are empty.
+    pub async fn fans(
+        &self,
+        viewer: Option<Mid>,
+        owner: Mid,
+        ps: Option<u64>,
+        pn: Option<u64>,
+        offset: Option<&str>,
+    ) -> Result<FansPage, Error> {
+        let cursor = offset.and_then(FanCursor::parse);
+        let numbered = Page::numbered(PageSize::RELATIONS, ps, pn);
+        let query = FansQuery {
+            window: fans_window(viewer, owner),
+            start: match cursor {
+                Some(cursor) => FansStart::After(cursor),
+                None => FansStart::Skip(numbered.offset),
+            },
+            limit: numbered.limit,
+        };
+        let page = self.store.fans(owner, query).await?;
+        let first_page = cursor.is_none() && page_number(pn) == 1;
+        self.mark_looked_at(viewer, owner, first_page, page.version)
+            .await?;
+        let last = page.entries.last().map(|e| FanCursor {
+            mtime: e.pair.backward.as_ref().map_or(0, |r| r.mtime),
+            mid: e.profile.mid,
+        });
+        let offset = match last {
+            Some(last) => last.text(),
+            None => offset.unwrap_or_default().to_owned(),
+        };
+        Ok(FansPage {
+            page: page.seen_by(viewer, owner),
+            offset,
+        })
+    }
+
+    /// Records that the owner looked at their followers, when reading this
+    /// page counts as looking ([`looks_at_followers`]).
+    async fn mark_looked_at(
+        &self,
+        viewer: Option<Mid>,
+        owner: Mid,
+        first_page: bool,
+        version: u64,
+    ) -> Result<(), Error> {
+        if looks_at_followers(viewer, owner, first_page) {
+            self.store
+                .followers_seen(owner, self.clock.now_secs(), version)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// How many followed `mid` since they last looked at their followers,
+    /// and when that was; asking counts as looking.
+    pub async fn unread_followers(&self, mid: Mid) -> Result<UnreadFollowers, Error> {
+        let news = self.store.follower_news(mid).await?;
+        self.store
+            .followers_seen(mid, self.clock.now_secs(), news.version)
+            .await?;
+        Ok(UnreadFollowers {
+            count: news.count,
+            time: unread_followers_time(news.count, news.seen_at),
+        })
+    }
+
+    /// Those `owner` follows whose name contains `name` (everyone without
+    /// one), newest follow first; quiet follows are never found (they are
+    /// not in the followings list). Others stop at page 5 (22007).
+    pub async fn search_followings(
+        &self,
+        viewer: Mid,
+        owner: Mid,
+        name: Option<&str>,
+        ps: Option<u64>,
+        pn: Option<u64>,
+    ) -> Result<ListPage, Error> {
+        if viewer != owner && page_number(pn) > OTHERS_MAX_PN {
+            return Err(Code::RelationPageLimit.into());
+        }
+        let search = NameSearch::new(name);
+        let page = Page::numbered(PageSize::RELATIONS, ps, pn);
+        Ok(self
+            .store
+            .search_followings(owner, Box::new(move |uname| search.matches(uname)), page)
+            .await?
+            .seen_by(Some(viewer), owner))
     }
 
     /// Page `pn` of `ps` entries of one of `owner`'s lists; 22104 for a
@@ -261,9 +382,15 @@ impl RelationService {
             .await?)
     }
 
-    /// Deletes a group; deleting one that is not there is not an error.
+    /// Deletes one of `mid`'s groups: 22104 for any other id (someone
+    /// else's group, one already deleted, a built-in one), as `tag/update`
+    /// answers, so that the two say the same about other people's groups.
     pub async fn delete_tag(&self, mid: Mid, tagid: TagId) -> Result<(), Error> {
-        Ok(self.store.delete_tag(mid, tagid).await?)
+        if self.store.delete_tag(mid, tagid).await? {
+            Ok(())
+        } else {
+            Err(Refusal::new(Code::TagNotFound, "not a group of the caller").into())
+        }
     }
 
     /// Changes the groups of each of `fids` (22104, 22105; all or nothing).

@@ -3,17 +3,22 @@
 //! A message is stored once per conversation, so both participants see the
 //! same seqno; each participant has a session (their view of it). A user
 //! sees a message unless it is shown to the other side only, or was
-//! recalled by the system.
+//! recalled by the system. Fan groups (`crate::store::groups`) are
+//! conversations too: the methods here that take a [`Talker`] read and
+//! change a member's session of a group as they do a user session.
 
 use async_trait::async_trait;
 
 use super::{Decide, StoreError};
+use crate::domain::group::Group;
+use crate::domain::message::block::BlockWord;
 use crate::domain::message::send::{Fingerprint, SendDecision, SendFacts};
-use crate::domain::message::session::SessionState;
+use crate::domain::message::session::{SessionState, Talker};
 use crate::domain::message::settings::MessageSettings;
 use crate::domain::message::{Message, Sent};
 use crate::domain::relation::Attribute;
-use crate::domain::{Mid, MsgKey, Seqno};
+use crate::domain::system::{SystemAccount, SystemKind};
+use crate::domain::{Mid, MsgKey, Refusal, Seqno};
 
 /// What a send's facts are about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,6 +42,8 @@ pub enum SendOutcome {
     Retried(Sent),
     /// The sender was stopped (and the stop is stored).
     SenderStopped { until: i64 },
+    /// Refused, with the send counted against the sender's rate.
+    Refused(Refusal),
     /// The messages stored, in order, each with whom alone it is shown to
     /// (`None`: both sides), and the message recalled, if any.
     Stored {
@@ -56,18 +63,34 @@ pub struct SessionRecord {
     pub session_ts: i64,
     /// The owner's relation to the talker.
     pub owner_to_talker: Option<Attribute>,
+    /// When the talker is a system account: how it is shown.
+    pub system: Option<SystemAccount>,
+    /// When the talker is a fan group: the group.
+    pub group: Option<Group>,
+    /// The newest message the owner sees that the system did not recall.
     pub last_msg: Option<Message>,
 }
 
-/// Which sessions a list shows.
+/// Which sessions a list shows. Group sessions are listed only while the
+/// owner is a member and the group is not dissolved; every other filter
+/// than `All` and `Groups` shows user sessions only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionFilter {
-    /// Every session that is not intercepted.
+    /// Every user session that is not intercepted, and every group session.
     All,
-    /// Not intercepted, with users the owner follows (openly or quietly).
-    Followed,
-    /// Not intercepted, with users the owner does not follow.
+    /// Every user session that is not intercepted.
+    Users,
+    /// Not intercepted, with users the owner follows (openly or quietly)
+    /// or with system accounts.
+    FollowedOrSystem,
+    /// Not intercepted, with users the owner does not follow (system
+    /// accounts included).
     Unfollowed,
+    /// Not intercepted, with users the owner does not follow, not system
+    /// accounts.
+    Strangers,
+    /// Not intercepted, with system accounts.
+    System,
     /// Intercepted sessions (the dustbin).
     Intercepted,
     /// Fan-group sessions.
@@ -106,12 +129,20 @@ pub struct HistoryQuery {
     pub oldest_first: bool,
 }
 
-/// A session with unread messages, for the unread totals.
+/// A session with unread messages, for the unread totals (group sessions
+/// only while the owner is a member of the group and it is not dissolved).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UnreadSession {
+    /// A fan-group session.
+    pub group: bool,
     pub intercepted: bool,
     pub owner_to_talker: Option<Attribute>,
+    /// The talker's kind, when it is a system account.
+    pub system: Option<SystemKind>,
     pub unread: u64,
+    /// Of `unread`, the pushes and the notifications.
+    pub push: u64,
+    pub biz: u64,
 }
 
 /// A session's read position and newest message, for `update_ack`.
@@ -124,6 +155,8 @@ pub struct ReadFacts {
 /// What changing a session's settings needs to know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SessionFacts {
+    /// For a user: whether they exist. For a group: whether the owner is a
+    /// member of it and it is not dissolved.
     pub talker_exists: bool,
     /// The session as it is (defaults when there is none yet).
     pub state: SessionState,
@@ -134,8 +167,9 @@ pub trait MessageStore: Send + Sync {
     /// Reads the facts of a send, runs `decide`, and applies its decision:
     /// stores the plan's messages (each taking the next seqno of the
     /// conversation and a new key; the conversation and both sessions are
-    /// created as needed), marks a recalled message, remembers the retry,
-    /// or stores a sender's stop.
+    /// created as needed), marks a recalled message, remembers the retry
+    /// and the sender's rate; or stores a sender's stop, or the rate of a
+    /// refused sender.
     async fn send(
         &self,
         context: SendContext,
@@ -149,36 +183,49 @@ pub trait MessageStore: Send + Sync {
         query: SessionQuery,
     ) -> Result<(Vec<SessionRecord>, bool), StoreError>;
 
-    /// One session with a message in it.
-    async fn session(&self, owner: Mid, talker: Mid) -> Result<Option<SessionRecord>, StoreError>;
+    /// One session with a message in it (a group's only while the owner is
+    /// a member).
+    async fn session(
+        &self,
+        owner: Mid,
+        talker: Talker,
+    ) -> Result<Option<SessionRecord>, StoreError>;
 
     /// A page of what `owner` sees of the history with `talker`, in the
-    /// query's order, and whether the range holds more.
+    /// query's order, and whether the range holds more. A group's history
+    /// is every message of the group the system did not recall (membership
+    /// is the caller's to check).
     async fn history(
         &self,
         owner: Mid,
-        talker: Mid,
+        talker: Talker,
         query: HistoryQuery,
     ) -> Result<(Vec<Message>, bool), StoreError>;
 
     /// Moves `owner`'s read position with `talker` to where `decide` says
     /// (nothing when `None` or when there is no session), at `now_us`; the
-    /// unread count becomes the talker's messages after it that the owner
-    /// sees, not recalled and not recalls. Returns the new position.
+    /// unread count becomes the messages after it that count as unread for
+    /// the owner: the talker's (in a group, everyone else's, system
+    /// messages included) that the owner sees, not recalled and not
+    /// recalls; the push and notification counts those of them stored as
+    /// such. `at_seqno` becomes 0 when the position reaches it. Returns
+    /// the new position.
     async fn read(
         &self,
         owner: Mid,
-        talker: Mid,
+        talker: Talker,
         now_us: i64,
         decide: Decide<ReadFacts, Option<Seqno>>,
     ) -> Result<Option<Seqno>, StoreError>;
 
     /// Sets `owner`'s session with `talker` to what `decide` makes of it,
-    /// creating the session if needed.
+    /// creating the session if needed (a group session exists from when
+    /// its owner joined; if the decision agrees to change a group session
+    /// that does not exist, nothing is written).
     async fn change_session(
         &self,
         owner: Mid,
-        talker: Mid,
+        talker: Talker,
         decide: Decide<SessionFacts, SessionState>,
     ) -> Result<(), StoreError>;
 
@@ -189,11 +236,33 @@ pub trait MessageStore: Send + Sync {
         change: Box<dyn Fn(SessionState) -> SessionState + Send>,
     ) -> Result<(), StoreError>;
 
+    /// Applies `change` to each of `owner`'s listed sessions with unread
+    /// messages (with a user, not intercepted; of a group they are a member
+    /// of, not dissolved); the sessions it changed, with their state after.
+    async fn change_unread(
+        &self,
+        owner: Mid,
+        change: Box<dyn Fn(SessionState) -> SessionState + Send>,
+    ) -> Result<Vec<(Talker, SessionState)>, StoreError>;
+
     /// `owner`'s session with `talker` (defaults when there is none).
-    async fn session_state(&self, owner: Mid, talker: Mid) -> Result<SessionState, StoreError>;
+    async fn session_state(&self, owner: Mid, talker: Talker) -> Result<SessionState, StoreError>;
 
     /// `owner`'s sessions with unread messages.
     async fn unread_sessions(&self, owner: Mid) -> Result<Vec<UnreadSession>, StoreError>;
+
+    /// Recalls a message for the system (`msg_status` 2): the sessions
+    /// that counted it unread (every one of its conversation whose owner is
+    /// not its sender, sees it and had not read it, while it was neither
+    /// recalled nor a recall) count it no more, as a message, push or
+    /// notification as it was stored. In a user conversation the system
+    /// recall `domain::message::recall::system_recall` makes of it is
+    /// stored at `now_us` as the conversation's newest message, moving the
+    /// sessions of those who see it (`last_seqno`, `session_ts`; neither
+    /// unread nor read position). Returns the message as it was, or
+    /// `None` for no such key; a message already recalled by the system,
+    /// or a system recall, is left as it is.
+    async fn withdraw(&self, msg_key: MsgKey, now_us: i64) -> Result<Option<Message>, StoreError>;
 
     /// A user's message preferences.
     async fn message_settings(&self, mid: Mid) -> Result<MessageSettings, StoreError>;
@@ -204,6 +273,24 @@ pub trait MessageStore: Send + Sync {
         mid: Mid,
         decide: Decide<MessageSettings, MessageSettings>,
     ) -> Result<(), StoreError>;
+
+    /// `mid`'s block words in the order they were added, each with when
+    /// (unix seconds).
+    async fn block_words(&self, mid: Mid) -> Result<Vec<(BlockWord, i64)>, StoreError>;
+
+    /// Adds `word` to `mid`'s block words at `now` if `decide` allows it
+    /// given the words `mid` has.
+    async fn add_block_word(
+        &self,
+        mid: Mid,
+        word: BlockWord,
+        now: i64,
+        decide: Decide<Vec<BlockWord>, ()>,
+    ) -> Result<(), StoreError>;
+
+    /// Removes `mid`'s block word whose key ([`BlockWord::key`]) is `key`,
+    /// if there is one.
+    async fn delete_block_word(&self, mid: Mid, key: String) -> Result<(), StoreError>;
 
     /// Until when (unix seconds) `mid` may not send, if stopped at `now`.
     async fn send_ban(&self, mid: Mid, now: i64) -> Result<Option<i64>, StoreError>;

@@ -304,14 +304,3 @@ async fn sessions_of_one_user_do_not_open_another() {
     assert_eq!(body["code"], 2202);
     assert_eq!(alice.nav().await.unwrap().code, 0);
 }
-
-#[tokio::test]
-async fn fingerprint_cookies_are_handed_out_without_login() {
-    let app = spawn_app().await;
-    let body = app.get_raw("/x/frontend/finger/spi", None).await;
-    assert_eq!(body["code"], 0);
-    assert_eq!(body["message"], "ok");
-    let b3 = body["data"]["b_3"].as_str().unwrap();
-    assert!(b3.ends_with("infoc") && b3.len() > 36, "{b3}");
-    assert!(body["data"]["b_4"].is_string());
-}

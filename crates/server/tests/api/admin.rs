@@ -102,6 +102,8 @@ async fn profiles_are_changed_with_patch() {
                     vip_status: 1,
                 }),
                 password: None,
+                system: None,
+                ..PatchUser::default()
             },
         )
         .await

@@ -64,7 +64,9 @@ pub fn parse(
         return Err(if msg_type > 0 {
             Code::MsgTypeNotSendable.into()
         } else {
-            Refusal::bad_request(format!("msg_type {msg_type}"))
+            Refusal::bad_request(format!(
+                "msg[msg_type] must be a message type, not {msg_type}"
+            ))
         });
     }
     if raw.len() > max_bytes {
@@ -81,8 +83,10 @@ pub fn parse(
 fn object(raw: &str) -> Result<Map<String, Value>, Refusal> {
     match serde_json::from_str::<Value>(raw) {
         Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(Refusal::bad_request("content is not a JSON object")),
-        Err(e) => Err(Refusal::bad_request(format!("content: {e}"))),
+        Ok(_) => Err(Refusal::bad_request("msg[content] must be a JSON object")),
+        Err(e) => Err(Refusal::bad_request(format!(
+            "msg[content] must be JSON: {e}"
+        ))),
     }
 }
 
@@ -92,7 +96,7 @@ fn parse_text(raw: &str, new_face_version: i64) -> Result<Content, Refusal> {
         Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
         _ => {
             return Err(Refusal::bad_request(
-                "text content must be a non-empty string",
+                "msg[content] of a text message must have a non-empty string content",
             ))
         }
     };
@@ -118,17 +122,23 @@ fn parse_image(raw: &str, custom: bool) -> Result<Content, Refusal> {
     let url = match map.get("url") {
         Some(Value::String(s)) if !s.is_empty() => s.clone(),
         Some(Value::String(_)) | None => return Err(Code::ImageInvalid.into()),
-        Some(_) => return Err(Refusal::bad_request("image url must be a string")),
+        Some(_) => {
+            return Err(Refusal::bad_request(
+                "msg[content] of an image must have a string url",
+            ))
+        }
     };
     for key in ["height", "width", "original", "size"] {
         if !matches!(map.get(key), None | Some(Value::Number(_))) {
             return Err(Refusal::bad_request(format!(
-                "image {key} must be a number"
+                "msg[content] of an image must have a numeric {key}"
             )));
         }
     }
     if !matches!(map.get("imageType"), None | Some(Value::String(_))) {
-        return Err(Refusal::bad_request("imageType must be a string"));
+        return Err(Refusal::bad_request(
+            "msg[content] of an image must have a string imageType",
+        ));
     }
     Ok(Content::Image {
         json: raw.to_owned(),
@@ -143,7 +153,7 @@ fn parse_recall(raw: &str) -> Result<Content, Refusal> {
     let digits = raw.trim().trim_matches('"');
     let target: u64 = digits
         .parse()
-        .map_err(|_| Refusal::bad_request("recall content must be a msg_key"))?;
+        .map_err(|_| Refusal::bad_request("msg[content] of a recall must be a msg_key"))?;
     Ok(Content::Recall {
         json: target.to_string(),
         target: MsgKey(target),
@@ -153,10 +163,14 @@ fn parse_recall(raw: &str) -> Result<Content, Refusal> {
 fn parse_share(raw: &str) -> Result<Content, Refusal> {
     let map = object(raw)?;
     if !matches!(map.get("id"), Some(Value::Number(_))) {
-        return Err(Refusal::bad_request("share id must be a number"));
+        return Err(Refusal::bad_request(
+            "msg[content] of a share must have a numeric id",
+        ));
     }
     if !matches!(map.get("source"), Some(Value::Number(_))) {
-        return Err(Refusal::bad_request("share source must be a number"));
+        return Err(Refusal::bad_request(
+            "msg[content] of a share must have a numeric source",
+        ));
     }
     for key in [
         "author",
@@ -169,7 +183,7 @@ fn parse_share(raw: &str) -> Result<Content, Refusal> {
     ] {
         if !matches!(map.get(key), None | Some(Value::String(_))) {
             return Err(Refusal::bad_request(format!(
-                "share {key} must be a string"
+                "msg[content] of a share must have a string {key}"
             )));
         }
     }

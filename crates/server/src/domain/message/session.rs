@@ -1,7 +1,45 @@
 //! A user's view of a conversation (a session) and the rules of its
 //! settings: pinning, do-not-disturb, push, interception, removal, reading.
 
-use crate::domain::Seqno;
+use crate::domain::group::GroupId;
+use crate::domain::relation::Attribute;
+use crate::domain::{Mid, Seqno};
+
+/// Whom a session is with: a user (`session_type` 1) or a fan group (2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Talker {
+    User(Mid),
+    Group(GroupId),
+}
+
+impl Talker {
+    /// The session's `session_type`: 1 user, 2 fan group.
+    pub fn session_type(self) -> i64 {
+        match self {
+            Talker::User(_) => 1,
+            Talker::Group(_) => 2,
+        }
+    }
+
+    /// The session's `talker_id`.
+    pub fn id(self) -> u64 {
+        match self {
+            Talker::User(mid) => mid.get(),
+            Talker::Group(id) => id.get(),
+        }
+    }
+
+    /// The talker named by `talker_id` and `session_type`; `None` when the
+    /// id cannot be one (0), or for a type other than 1 and 2.
+    pub fn parse(talker_id: u64, session_type: i64) -> Option<Talker> {
+        match session_type {
+            1 => Mid::new(talker_id).map(Talker::User),
+            2 => GroupId::new(talker_id).map(Talker::Group),
+            _ => None,
+        }
+    }
+}
 
 /// What can change in a session, as stored.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -23,6 +61,13 @@ pub struct SessionState {
     /// The newest message the owner can see.
     pub last_seqno: Seqno,
     pub unread_count: u64,
+    /// Of `unread_count`, the pushes and the notifications
+    /// ([`super::push::UnreadKind`]).
+    pub push_unread: u64,
+    pub biz_unread: u64,
+    /// In a fan group: the newest unread message mentioning the owner; 0
+    /// when there is none.
+    pub at_seqno: Seqno,
 }
 
 /// A change of one session's settings.
@@ -63,6 +108,9 @@ impl SessionChange {
             SessionChange::Remove => {
                 next.removed = true;
                 next.unread_count = 0;
+                next.push_unread = 0;
+                next.biz_unread = 0;
+                next.at_seqno = Seqno::ZERO;
                 next.ack_seqno = state.ack_seqno.max(state.last_seqno);
             }
             SessionChange::ReadAll(now_us) => {
@@ -70,6 +118,9 @@ impl SessionChange {
                     next.ack_seqno = state.last_seqno;
                     next.ack_ts = now_us;
                     next.unread_count = 0;
+                    next.push_unread = 0;
+                    next.biz_unread = 0;
+                    next.at_seqno = Seqno::ZERO;
                 }
             }
         }
@@ -83,6 +134,22 @@ impl SessionChange {
 pub fn read_up_to(requested: Option<Seqno>, ack: Seqno, last: Seqno) -> Option<Seqno> {
     let target = requested.unwrap_or(last).min(last);
     (target > ack).then_some(target)
+}
+
+/// Whether the owner of a session hears that its talker is typing: only in
+/// a session they see (not intercepted, not removed) with someone they
+/// have not blocked.
+pub fn hears_typing(state: &SessionState, owner_to_talker: Option<Attribute>) -> bool {
+    !state.is_intercept && !state.removed && owner_to_talker != Some(Attribute::Blocked)
+}
+
+/// A mention stays until the owner has read up to it.
+pub fn at_after_read(at: Seqno, ack: Seqno) -> Seqno {
+    if ack >= at {
+        Seqno::ZERO
+    } else {
+        at
+    }
 }
 
 #[cfg(test)]
@@ -123,6 +190,27 @@ mod tests {
             ..SessionState::default()
         };
         assert_eq!(SessionChange::ReadAll(9).apply(nothing_unread).ack_ts, 4);
+    }
+
+    #[test]
+    fn a_mention_is_cleared_by_reading_past_it() {
+        assert_eq!(at_after_read(Seqno(4), Seqno(3)), Seqno(4));
+        assert_eq!(at_after_read(Seqno(4), Seqno(4)), Seqno::ZERO);
+        assert_eq!(at_after_read(Seqno::ZERO, Seqno(1)), Seqno::ZERO);
+        let mentioned = SessionState {
+            at_seqno: Seqno(4),
+            last_seqno: Seqno(5),
+            unread_count: 2,
+            ..SessionState::default()
+        };
+        assert_eq!(SessionChange::Remove.apply(mentioned).at_seqno, Seqno::ZERO);
+        assert_eq!(
+            SessionChange::ReadAll(1).apply(mentioned).at_seqno,
+            Seqno::ZERO
+        );
+        assert_eq!(Talker::parse(7, 2).map(Talker::session_type), Some(2));
+        assert_eq!(Talker::parse(7, 3), None);
+        assert_eq!(Talker::parse(0, 1), None);
     }
 
     #[test]

@@ -25,6 +25,9 @@ const SETTINGS: &[(&str, i64, &[i64])] = &[
     ("set_recv_reply", 0, &[0, 1, 2]),
     ("set_recv_like", 0, &[0, 2]),
     ("set_new_follow", 0, &[0, 2]),
+    // 一键防骚扰: the session lists' `anti_disturb_cleaning`. Not among the
+    // documents' settings; sixin takes it through `link_setting/set` too.
+    ("anti_disturb_cleaning", 0, &[0, 1]),
 ];
 
 /// A user's message preferences: every setting's value, defaults for those
@@ -61,6 +64,12 @@ impl MessageSettings {
     /// (`receive_unfollow_msg`).
     pub fn accepts_strangers(&self) -> bool {
         self.get("receive_unfollow_msg") != 0
+    }
+
+    /// Whether the one-key anti-harassment switch (`anti_disturb_cleaning`)
+    /// is on: messages from strangers go to the dustbin.
+    pub fn intercepts_strangers(&self) -> bool {
+        self.get("anti_disturb_cleaning") != 0
     }
 
     /// Sets a stored value, ignoring names that are not settings (a newer
@@ -109,6 +118,12 @@ impl SettingsChange {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// The value this change gives `name`, if it changes it.
+    pub fn value_of(&self, name: &str) -> Option<i64> {
+        let i = index_of(name)?;
+        self.0.iter().rev().find(|(j, _)| *j == i).map(|(_, v)| *v)
     }
 
     /// The settings after the change.

@@ -1,12 +1,12 @@
 //! `fetch_session_msgs`.
 
+use crate::http::reply::Json;
 use axum::extract::State;
-use axum::Json;
 use sixin_api::message::request::FetchSessionMsgsQuery;
 use sixin_api::message::{msg_type, History, EMPTY_MIN_SEQNO};
 use sixin_api::Envelope;
 
-use super::{user_talker, vc, view};
+use super::{talker, vc, view};
 use crate::error::Error;
 use crate::http::auth::CurrentUser;
 use crate::http::extract::Query;
@@ -22,7 +22,7 @@ pub async fn fetch_session_msgs(
     Query(query): Query<FetchSessionMsgsQuery>,
 ) -> Result<Json<Envelope<History>>, Error> {
     let messages = &state.services.messages;
-    let (page, has_more) = match user_talker(query.talker_id, query.session_type)? {
+    let (page, has_more) = match talker(query.talker_id, query.session_type)? {
         Some(talker) => {
             messages
                 .history(
@@ -39,8 +39,8 @@ pub async fn fetch_session_msgs(
     let catalogue = messages.catalogue().await?;
     let texts: Vec<String> = page
         .iter()
-        .filter(|m| m.msg_type == msg_type::TEXT)
-        .filter_map(|m| text_of(&m.content))
+        .filter(|m| m.msg_type == msg_type::TEXT && view::may_name_emotes(&m.content))
+        .filter_map(|m| view::text_of(&m.content))
         .collect();
     let e_infos = view::e_infos(
         texts.iter().map(String::as_str),
@@ -54,13 +54,4 @@ pub async fn fetch_session_msgs(
         messages: (!page.is_empty()).then(|| page.into_iter().map(view::message).collect()),
         e_infos: (!e_infos.is_empty()).then_some(e_infos),
     }))
-}
-
-/// The text inside a text message's content.
-fn text_of(content: &str) -> Option<String> {
-    serde_json::from_str::<serde_json::Value>(content)
-        .ok()?
-        .get("content")?
-        .as_str()
-        .map(str::to_owned)
 }

@@ -1,7 +1,7 @@
 //! `send_msg`.
 
+use crate::http::reply::Json;
 use axum::extract::State;
-use axum::Json;
 use sixin_api::message::request::SendMsgForm;
 use sixin_api::message::SendResult;
 use sixin_api::Envelope;
@@ -27,13 +27,17 @@ pub async fn send_msg(
         e_infos: None,
         msg_content: None,
         key_hit_infos: None,
+        gt: 0,
     };
     if let Content::Text { json, text } = receipt.content {
         let catalogue = messages.catalogue().await?;
         let e_infos = view::e_infos([text.as_str()], &catalogue.emotes, &state.public_url);
         result.e_infos = (!e_infos.is_empty()).then_some(e_infos);
-        result.key_hit_infos = Some(view::key_hit_infos(&text, &catalogue.rules));
-        result.msg_content = Some(json);
+        // Only to a user, as the seed document says of both.
+        if form.receiver_type == 1 {
+            result.key_hit_infos = Some(view::key_hit_infos(&text, &catalogue.rules));
+            result.msg_content = Some(json);
+        }
     }
     Ok(Json(Envelope::ok(result)))
 }

@@ -1,7 +1,7 @@
 //! Session lists, unread counts, read state and per-session settings.
 
+use crate::http::reply::Json;
 use axum::extract::State;
-use axum::Json;
 use sixin_api::message::request::{
     GetSessionsQuery, NewSessionsQuery, NoFields, SessionQuery, SetTopForm, SingleUnreadQuery,
     UpdateAckForm, UpdateInterceptForm,
@@ -9,7 +9,7 @@ use sixin_api::message::request::{
 use sixin_api::message::{GroupUnread, Session, SessionList, SingleUnread};
 use sixin_api::{Code, Envelope};
 
-use super::{empty_object, user_talker, vc, view};
+use super::{empty_object, talker, vc, view};
 use crate::domain::message::session::SessionChange;
 use crate::domain::Mid;
 use crate::error::Error;
@@ -28,21 +28,31 @@ pub async fn get_single_unread(
     let totals = state
         .services
         .messages
-        .single_unread(user.mid, query.unread_type, query.show_dustbin == Some(1))
+        .single_unread(user.mid, query.unread_type, query.show_dustbin != Some(0))
         .await?;
     Ok(vc(SingleUnread {
         follow_unread: totals.follow,
         unfollow_unread: totals.unfollow,
+        unfollow_push_msg: totals.unfollow_push,
+        dustbin_push_msg: totals.dustbin_push,
         dustbin_unread: totals.dustbin,
-        ..SingleUnread::default()
+        biz_msg_unfollow_unread: totals.biz_unfollow,
+        biz_msg_follow_unread: totals.biz_follow,
+        custom_unread: totals.custom,
+        gt: 0,
     }))
 }
 
-/// GET /session_svr/v1/session_svr/my_group_unread
-///
-/// Fan groups are not hosted yet, so no group message is ever unread.
-pub async fn get_group_unread(_user: CurrentUser) -> Json<Envelope<GroupUnread>> {
-    vc(GroupUnread::default())
+/// GET /session_svr/v1/session_svr/my_group_unread: unread messages of
+/// the fan groups the caller is in.
+pub async fn get_group_unread(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Json<Envelope<GroupUnread>>, Error> {
+    let totals = state.services.messages.unread_totals(user.mid).await?;
+    Ok(vc(GroupUnread {
+        unread_count: totals.group,
+    }))
 }
 
 /// GET /session_svr/v1/session_svr/new_sessions
@@ -56,7 +66,14 @@ pub async fn get_new_sessions(
         .messages
         .new_sessions(user.mid, query.begin_ts, query.size)
         .await?;
-    Ok(vc(view::session_list(sessions, has_more, false)))
+    let settings = state.services.messages.settings(user.mid).await?;
+    Ok(vc(view::session_list(
+        sessions,
+        has_more,
+        None,
+        settings.intercepts_strangers(),
+        &state.public_url,
+    )))
 }
 
 /// GET /session_svr/v1/session_svr/get_sessions
@@ -75,9 +92,22 @@ pub async fn get_sessions(
             query.end_ts,
             query.size,
             query.sort_rule,
+            flag(query.group_fold.as_deref()),
         )
         .await?;
-    Ok(vc(view::session_list(sessions, has_more, true)))
+    let settings = state.services.messages.settings(user.mid).await?;
+    let system_msg = state
+        .services
+        .accounts
+        .system_msg(user.mid, query.session_type)
+        .await?;
+    Ok(vc(view::session_list(
+        sessions,
+        has_more,
+        Some(system_msg),
+        settings.intercepts_strangers(),
+        &state.public_url,
+    )))
 }
 
 /// GET /session_svr/v1/session_svr/session_detail
@@ -86,11 +116,11 @@ pub async fn get_session_detail(
     user: CurrentUser,
     Query(query): Query<SessionQuery>,
 ) -> Result<Json<Envelope<Session>>, Error> {
-    let Some(talker) = user_talker(query.talker_id, query.session_type)? else {
+    let Some(talker) = talker(query.talker_id, query.session_type)? else {
         return Err(Code::SessionNotFound.into());
     };
     let session = state.services.messages.session(user.mid, talker).await?;
-    Ok(vc(view::session(session)))
+    Ok(vc(view::session(session, &state.public_url)))
 }
 
 /// POST /session_svr/v1/session_svr/update_ack
@@ -98,18 +128,17 @@ pub async fn update_ack(
     State(state): State<AppState>,
     CsrfForm { user, form }: CsrfForm<UpdateAckForm>,
 ) -> Result<Empty, Error> {
-    if let Some(talker) = user_talker(form.talker_id, form.session_type)? {
+    if let Some(talker) = talker(form.talker_id, form.session_type)? {
         state
             .services
             .messages
-            .read(user.mid, talker, form.ack_seqno)
+            .read(user.mid, talker, Some(form.ack_seqno))
             .await?;
     }
     Ok(vc(empty_object()))
 }
 
-/// Changes the caller's session with the user `talker_id` (-400 for any
-/// other kind of session).
+/// Changes the caller's session with `talker_id` of `session_type`.
 pub(super) async fn change_session(
     state: &AppState,
     owner: Mid,
@@ -117,8 +146,8 @@ pub(super) async fn change_session(
     session_type: i64,
     change: SessionChange,
 ) -> Result<Empty, Error> {
-    let talker = user_talker(talker_id, session_type)?
-        .ok_or_else(|| Error::bad_request("no such session"))?;
+    let talker = talker(talker_id, session_type)?
+        .ok_or_else(|| Error::bad_request("talker_id must not be 0"))?;
     state
         .services
         .messages
@@ -135,10 +164,14 @@ pub async fn set_top(
     let pin = match form.op_type {
         0 => true,
         1 => false,
-        other => return Err(Error::bad_request(format!("op_type {other}"))),
+        other => {
+            return Err(Error::bad_request(format!(
+                "op_type must be 0 or 1, not {other}"
+            )))
+        }
     };
-    let talker = user_talker(form.talker_id, form.session_type)?
-        .ok_or_else(|| Error::bad_request("no such session"))?;
+    let talker = talker(form.talker_id, form.session_type)?
+        .ok_or_else(|| Error::bad_request("talker_id must not be 0"))?;
     state
         .services
         .messages
@@ -173,7 +206,11 @@ pub async fn update_intercept(
     let on = match form.status {
         0 => false,
         1 => true,
-        other => return Err(Error::bad_request(format!("status {other}"))),
+        other => {
+            return Err(Error::bad_request(format!(
+                "status must be 0 or 1, not {other}"
+            )))
+        }
     };
     change_session(
         &state,
@@ -201,4 +238,13 @@ pub async fn clear_dustbin(
 ) -> Result<Empty, Error> {
     state.services.messages.clear_dustbin(user.mid).await?;
     Ok(vc(empty_object()))
+}
+
+/// A 0/1 flag given as text: `None` for anything else (ignored).
+fn flag(text: Option<&str>) -> Option<bool> {
+    match text.map(str::trim) {
+        Some("1") => Some(true),
+        Some("0") => Some(false),
+        _ => None,
+    }
 }

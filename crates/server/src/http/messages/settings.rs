@@ -1,8 +1,8 @@
 //! `link_setting`: a user's message preferences and per-session
 //! do-not-disturb and push settings.
 
+use crate::http::reply::Json;
 use axum::extract::State;
-use axum::Json;
 use serde_json::Value;
 use sixin_api::message::request::{
     GetMsgDndQuery, GetSessionSsQuery, GetSettingsQuery, IsLimitQuery, SetMsgDndForm,
@@ -15,7 +15,8 @@ use sixin_api::{Code, Envelope};
 
 use super::sessions::change_session;
 use super::{empty_object, vc};
-use crate::domain::message::session::SessionChange;
+use crate::domain::group::GroupId;
+use crate::domain::message::session::{SessionChange, Talker};
 use crate::domain::{Mid, Refusal};
 use crate::error::Error;
 use crate::http::auth::{CsrfForm, CurrentUser};
@@ -84,18 +85,22 @@ pub async fn set_settings(
     Ok(vc(empty_object()))
 }
 
-/// GET /link_setting/v1/link_setting/is_limit: whether `uid` is stopped
-/// from sending (21046).
+/// GET /link_setting/v1/link_setting/is_limit
+///
+/// Whether the caller is stopped from sending (21046), whoever `uid` is:
+/// another user's send stop is theirs alone (sixin answers only about
+/// yourself). `report_limit` follows `is_limit`, as the document says it
+/// appears when you are the one stopped. `uid` must still name a user mid.
 pub async fn get_limit(
     State(state): State<AppState>,
-    _user: CurrentUser,
+    user: CurrentUser,
     Query(query): Query<IsLimitQuery>,
 ) -> Result<Json<Envelope<LimitState>>, Error> {
-    let uid = mid(query.uid, "uid")?;
-    let stopped = state.services.messages.send_stop(uid).await?;
+    mid(query.uid, "uid")?;
+    let stopped = i64::from(state.services.messages.send_stop(user.mid).await?.is_some());
     Ok(vc(LimitState {
-        is_limit: i64::from(stopped.is_some()),
-        report_limit: 0,
+        is_limit: stopped,
+        report_limit: stopped,
     }))
 }
 
@@ -120,7 +125,7 @@ pub async fn get_dnd(
                 state
                     .services
                     .messages
-                    .session_state(user.mid, talker)
+                    .session_state(user.mid, Talker::User(talker))
                     .await?
                     .is_dnd
             }
@@ -132,10 +137,21 @@ pub async fn get_dnd(
         }]);
     }
     if let Some(groups) = &query.group_ids {
-        // No fan group is hosted yet, so none is muted.
+        let id = single_id(groups)?;
+        let setting = match GroupId::new(id) {
+            Some(group) => {
+                state
+                    .services
+                    .messages
+                    .session_state(user.mid, Talker::Group(group))
+                    .await?
+                    .is_dnd
+            }
+            None => false,
+        };
         answer.group_settings = Some(vec![DndSetting {
-            id: single_id(groups)?,
-            setting: 0,
+            id,
+            setting: i64::from(setting),
         }]);
     }
     Ok(vc(answer))
@@ -149,11 +165,17 @@ pub async fn set_dnd(
     let on = match form.setting {
         0 => false,
         1 => true,
-        other => return Err(Error::bad_request(format!("setting {other}"))),
+        other => {
+            return Err(Error::bad_request(format!(
+                "setting must be 0 or 1, not {other}"
+            )))
+        }
     };
     match (form.dnd_uid, form.dnd_group_id) {
         (Some(uid), _) => change_session(&state, user.mid, uid, 1, SessionChange::Dnd(on)).await,
-        (None, Some(_)) => Err(Error::bad_request("no such fan group")),
+        (None, Some(group)) => {
+            change_session(&state, user.mid, group, 2, SessionChange::Dnd(on)).await
+        }
         (None, None) => Err(Error::bad_request("dnd_uid or dnd_group_id is required")),
     }
 }
@@ -164,7 +186,10 @@ pub async fn set_push(
     CsrfForm { user, form }: CsrfForm<SetPushSsForm>,
 ) -> Result<Json<Envelope<Value>>, Error> {
     if !matches!(form.setting, 0 | 1) {
-        return Err(Error::bad_request(format!("setting {}", form.setting)));
+        return Err(Error::bad_request(format!(
+            "setting must be 0 or 1, not {}",
+            form.setting
+        )));
     }
     change_session(
         &state,

@@ -1,7 +1,7 @@
 //! Reading relations: one, many, and paged lists.
 
+use crate::http::reply::Json;
 use axum::extract::State;
-use axum::Json;
 use sixin_api::relation::request::{
     FidQuery, FidsQuery, MidQuery, Paging, VmidPageQuery, VmidQuery,
 };
@@ -114,6 +114,9 @@ pub async fn get_followings(
 }
 
 /// GET /x/relation/followers
+///
+/// The owner reading their first page counts as looking at their
+/// followers (`followers/unread/count`).
 pub async fn get_followers(
     State(state): State<AppState>,
     viewer: MaybeUser,

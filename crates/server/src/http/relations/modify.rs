@@ -1,7 +1,7 @@
 //! Following, unfollowing, blocking: one at a time or in a batch.
 
+use crate::http::reply::Json;
 use axum::extract::State;
-use axum::Json;
 use sixin_api::relation::request::{BatchModifyForm, ModifyForm};
 use sixin_api::relation::{Act, BatchModifyResult};
 use sixin_api::Envelope;
@@ -14,7 +14,8 @@ use crate::http::extract::mid;
 use crate::http::state::AppState;
 
 fn act(code: i64) -> Result<Act, Error> {
-    Act::from_code(code).ok_or_else(|| Error::bad_request(format!("unknown act {code}")))
+    Act::from_code(code)
+        .ok_or_else(|| Error::bad_request(format!("act must be 1 to 7, not {code}")))
 }
 
 /// POST /x/relation/modify

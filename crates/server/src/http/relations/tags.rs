@@ -1,11 +1,14 @@
 //! Follow groups: listing, creating, renaming, deleting, and moving people.
 
+use crate::http::reply::Json;
 use axum::extract::State;
-use axum::Json;
 use sixin_api::relation::request::{
     CreateTagForm, DeleteTagForm, FidQuery, MoveUsersForm, TagQuery, TagUsersForm, UpdateTagForm,
 };
-use sixin_api::relation::{CreatedTag, OrderedMap, RelationVip, Tag, TagMember, TagNames};
+use sixin_api::relation::{
+    ContractInfo, CreatedTag, MemberLive, OrderedMap, RelationVip, Tag, TagMember, TagNames,
+    SPECIAL_TAG_TIP,
+};
 use sixin_api::Envelope;
 
 use super::mids;
@@ -23,6 +26,8 @@ fn tag_ids(ids: Vec<i64>) -> Vec<TagId> {
 }
 
 /// GET /x/relation/tags
+///
+/// The special group's `tip` is the document's; the others have none.
 pub async fn get_tags(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -34,6 +39,11 @@ pub async fn get_tags(
                 tagid: t.tagid.get(),
                 name: t.name,
                 count: t.count,
+                tip: if t.tagid == TagId::SPECIAL {
+                    SPECIAL_TAG_TIP.to_owned()
+                } else {
+                    String::new()
+                },
             })
             .collect(),
     )))
@@ -42,7 +52,8 @@ pub async fn get_tags(
 /// GET /x/relation/tag
 ///
 /// `tagid` -10 special, 0 default, -20 every follow, else one of the caller's
-/// groups (22104 otherwise).
+/// groups (22104 otherwise). Members carry the document's constant
+/// `attribute` 0, `tag` null and `special` 0, and nobody is live.
 pub async fn get_tag_members(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -62,14 +73,24 @@ pub async fn get_tag_members(
         .entries
         .into_iter()
         .map(|e| {
-            let p = e.profile;
+            let p = e.profile.shown();
             TagMember {
                 mid: p.mid.get(),
+                attribute: 0,
+                tag: None,
+                special: 0,
+                contract_info: ContractInfo::default(),
                 face: face_url(&state, p.face.as_deref()),
                 uname: p.uname,
                 sign: p.sign,
+                face_nft: 0,
                 vip: RelationVip::from(p.vip),
                 official_verify: p.official_verify,
+                live: MemberLive::default(),
+                nft_icon: String::new(),
+                rec_reason: String::new(),
+                track_id: String::new(),
+                follow_time: String::new(),
             }
         })
         .collect();

@@ -1,6 +1,9 @@
 //! Relations as the wire shows them.
 
-use sixin_api::relation::{attribute, Relation, RelationListItem, RelationVip, SpaceRelationSide};
+use sixin_api::relation::{
+    attribute, no_name_render, ContractInfo, Relation, RelationListItem, RelationVip,
+    SpaceRelationSide,
+};
 
 use crate::domain::relation::RelationPair;
 use crate::domain::Mid;
@@ -40,9 +43,11 @@ pub fn space_side(r: Relation) -> SpaceRelationSide {
 
 /// The entries of a page, in order. Entries describe the list owner's
 /// relation to each user: `mtime` is when the listed relation was made (for
-/// `followers`, when they followed), `tag`/`special` the owner's groups
-/// for them. `owner` says whether the viewer owns the list (quiet follows
-/// show only to them).
+/// `followers` and `fans`, when they followed), `tag`/`special` the owner's
+/// groups for them. `owner` says whether the viewer owns the list (quiet
+/// follows show only to them). sixin has no contracts, NFT avatars, name
+/// rendering or recommendations: those fields are as the documents'
+/// examples show them for an ordinary user.
 pub fn list_items(
     state: &AppState,
     entries: Vec<ListEntry>,
@@ -58,11 +63,12 @@ pub fn list_items(
             } else {
                 view.mtime
             };
-            let p = entry.profile;
+            let p = entry.profile.shown();
             // The seed's followers table gives `tag` as null and `special`
             // as 0; a client built from it would not expect the owner's
-            // groups there.
-            let (tag, special) = if followers {
+            // groups there. Someone else's groups and special marks are
+            // theirs alone.
+            let (tag, special) = if followers || !owner {
                 (None, 0)
             } else {
                 (view.tag, view.special)
@@ -73,11 +79,18 @@ pub fn list_items(
                 mtime,
                 tag,
                 special,
+                contract_info: ContractInfo::default(),
                 face: face_url(state, p.face.as_deref()),
                 uname: p.uname,
                 sign: p.sign,
+                face_nft: 0,
                 vip: RelationVip::from(p.vip),
                 official_verify: p.official_verify,
+                name_render: no_name_render(),
+                nft_icon: String::new(),
+                rec_reason: String::new(),
+                track_id: String::new(),
+                follow_time: String::new(),
             }
         })
         .collect()

@@ -1,22 +1,35 @@
 //! Use cases of the private-message family: sending, sessions, history,
-//! read state, preferences, the emoji catalogue and image uploads.
+//! read state, preferences, block words, the emoji catalogue, image
+//! uploads, and searching one's own conversations.
 
+mod auto_reply;
+mod block;
 mod catalogue;
-mod rate;
+mod group_send;
+mod search;
 mod send;
 mod sessions;
 mod settings;
 mod uploads;
 
+pub(crate) use uploads::check_image_file;
+
 use std::sync::Arc;
 
+pub use crate::domain::message::rate::RateLimits;
+pub use crate::domain::system::UnreadTotals;
 pub use catalogue::Catalogue;
-pub use rate::RateLimits;
+pub(crate) use catalogue::CatalogueCache;
+pub use search::MAX_FOUND as MAX_SEARCH_RESULTS;
 pub use send::SendReceipt;
-pub use sessions::UnreadTotals;
 pub use uploads::{valid_upload_name, IMAGE_PATH};
 
+/// Path of the image expired image messages show.
+pub const EXPIRED_IMAGE_PATH: &str = "/bfs/im/expired.png";
+
 use crate::clock::Clock;
+use crate::domain::message::{expire_image, Message};
+use crate::domain::upload::ImageNameKey;
 use crate::events::EventBus;
 use crate::store::files::FileStore;
 use crate::store::Store;
@@ -28,10 +41,15 @@ pub struct MessageLimits {
     pub max_msg_bytes: usize,
     /// How long a message can be recalled, in seconds (21041 after).
     pub recall_window_secs: u64,
+    /// How long image messages are shown, in seconds (`msg_status` 50
+    /// after); `None`: for ever.
+    pub image_retention_secs: Option<u64>,
     /// How long a repeated send returns the first msg_key, in seconds.
     pub retry_window_secs: u64,
     /// Send rate limits (21020, 21046).
     pub rate: RateLimits,
+    /// Most pixels of an uploaded image (21037 beyond).
+    pub max_image_pixels: u64,
 }
 
 /// Private messages.
@@ -43,8 +61,11 @@ pub struct MessageService {
     limits: MessageLimits,
     /// Base URL of this server, to recognise the images it hosts.
     public_url: Arc<str>,
-    rate: Arc<rate::RateLimiter>,
     catalogue: catalogue::Cache,
+    /// Images decoded at once (each may take up to the pixel cap's memory).
+    decoding: tokio::sync::Semaphore,
+    /// Names uploaded images.
+    image_names: ImageNameKey,
 }
 
 impl MessageService {
@@ -55,6 +76,7 @@ impl MessageService {
         events: Arc<EventBus>,
         limits: MessageLimits,
         public_url: Arc<str>,
+        server_key: &[u8; 32],
     ) -> MessageService {
         MessageService {
             store,
@@ -63,8 +85,33 @@ impl MessageService {
             events,
             limits,
             public_url,
-            rate: Arc::default(),
             catalogue: catalogue::Cache::default(),
+            decoding: tokio::sync::Semaphore::new(2),
+            image_names: ImageNameKey::derive(server_key),
         }
+    }
+}
+
+impl MessageService {
+    /// How a stored message shows now: an image past its retention as
+    /// expired ([`expire_image`]).
+    pub(crate) fn shown(&self, message: Message) -> Message {
+        let retention = self
+            .limits
+            .image_retention_secs
+            .map(|s| (s as i64).saturating_mul(1_000_000));
+        if retention.is_none() {
+            return message;
+        }
+        let placeholder = serde_json::json!({
+            "url": format!("{}{EXPIRED_IMAGE_PATH}", self.public_url),
+            "height": 240,
+            "width": 240,
+            "imageType": "png",
+            "original": 0,
+            "size": 0.851,
+        })
+        .to_string();
+        expire_image(message, self.clock.now_us(), retention, &placeholder)
     }
 }

@@ -6,12 +6,13 @@ use sixin_api::message::request::SendMsgForm;
 use sixin_api::message::{msg_source, msg_type};
 use sixin_api::Code;
 
-use super::rate::RateDecision;
 use super::uploads::{valid_upload_name, IMAGE_PATH};
 use super::MessageService;
+use crate::domain::message::rate::{count_send, RateDecision};
 use crate::domain::message::send::{
     plan, screen, Fingerprint, Origin, Outgoing, Screen, SendDecision, SendFacts, MUTUAL_GREETING,
 };
+use crate::domain::message::session::Talker;
 use crate::domain::message::{content, source_of, Content, Sent};
 use crate::domain::{Mid, Refusal};
 use crate::error::Error;
@@ -37,20 +38,24 @@ impl MessageService {
     /// [`screen`], the rate limit (21020, 21046) and [`plan`].
     pub async fn send(&self, caller: Mid, form: &SendMsgForm) -> Result<SendReceipt, Error> {
         if form.sender_uid != caller.get() {
-            return Err(Error::bad_request("msg[sender_uid] is not the caller"));
+            return Err(Error::bad_request(
+                "msg[sender_uid] must be the logged-in user",
+            ));
         }
         if form.msg_status.is_some_and(|s| s != 0) {
             return Err(Error::bad_request("msg[msg_status] must be 0"));
         }
-        if form.receiver_type != 1 {
-            // Fan groups are not hosted yet: there is no group to send to.
-            return Err(Error::bad_request(format!(
-                "receiver_type {}",
-                form.receiver_type
-            )));
+        match form.receiver_type {
+            1 => {}
+            2 => return self.send_to_group(caller, form).await,
+            other => {
+                return Err(Error::bad_request(format!(
+                    "msg[receiver_type] must be 1 (a user) or 2 (a fan group), not {other}"
+                )))
+            }
         }
-        let receiver =
-            Mid::new(form.receiver_id).ok_or_else(|| Error::bad_request("msg[receiver_id]"))?;
+        let receiver = Mid::new(form.receiver_id)
+            .ok_or_else(|| Error::bad_request("msg[receiver_id] must be a user mid"))?;
         if receiver == caller {
             return Err(Code::SendToSelf.into());
         }
@@ -96,7 +101,11 @@ impl MessageService {
     }
 
     /// The write transaction of a send, and the events after it.
-    async fn write(&self, message: Outgoing, image: Option<String>) -> Result<SendReceipt, Error> {
+    pub(super) async fn write(
+        &self,
+        message: Outgoing,
+        image: Option<String>,
+    ) -> Result<SendReceipt, Error> {
         let now_secs = message.now_us.div_euclid(1_000_000);
         let retry_since = now_secs - self.limits.retry_window_secs as i64;
         let context = SendContext {
@@ -110,7 +119,6 @@ impl MessageService {
                 _ => None,
             },
         };
-        let rate = self.rate.clone();
         let rate_limits = self.limits.rate;
         let recall_window_us = (self.limits.recall_window_secs as i64).saturating_mul(1_000_000);
         let decided = message.clone();
@@ -118,28 +126,58 @@ impl MessageService {
             if let Screen::Answer(earlier) = screen(&decided, facts)? {
                 return Ok(SendDecision::Retried(earlier));
             }
+            let mut rate = None;
             if decided.origin == Origin::User {
-                match rate.check(decided.sender, now_secs, rate_limits) {
-                    RateDecision::Allowed => {}
-                    RateDecision::TooFast => return Err(Code::SendTooFast.into()),
-                    RateDecision::Ban => {
+                match count_send(&facts.sender_rate, now_secs, rate_limits) {
+                    (RateDecision::Allowed, next) => rate = Some(next),
+                    (RateDecision::TooFast, next) => {
+                        return Ok(SendDecision::Refuse {
+                            refusal: Code::SendTooFast.into(),
+                            rate: next,
+                        })
+                    }
+                    (RateDecision::Ban, _) => {
                         return Ok(SendDecision::StopSender {
                             until: now_secs + STOP_SECS,
                         })
                     }
                 }
             }
-            Ok(SendDecision::Store(plan(
-                &decided,
-                facts,
-                recall_window_us,
-            )?))
+            // A send refused after it was counted still counts.
+            match (plan(&decided, facts, recall_window_us), rate) {
+                (Ok(mut plan), rate) => {
+                    plan.rate = rate;
+                    Ok(SendDecision::Store(plan))
+                }
+                (Err(refusal), Some(rate)) => Ok(SendDecision::Refuse { refusal, rate }),
+                (Err(refusal), None) => Err(refusal),
+            }
         });
-        let sent = match self.store.send(context, decide).await? {
-            SendOutcome::Retried(sent) => sent,
+        let outcome = self.store.send(context, decide).await?;
+        let sent = self
+            .published(outcome, message.sender, Talker::User(message.receiver))
+            .await?;
+        Ok(SendReceipt {
+            sent,
+            content: message.content,
+        })
+    }
+
+    /// What a send did, with its events published: the first message
+    /// stored (or the one a retry stored), a refusal that was counted
+    /// against the sender's rate, or 21046 for a stopped sender.
+    pub(super) async fn published(
+        &self,
+        outcome: SendOutcome,
+        sender: Mid,
+        receiver: Talker,
+    ) -> Result<Sent, Error> {
+        match outcome {
+            SendOutcome::Retried(sent) => Ok(sent),
+            SendOutcome::Refused(refusal) => Err(refusal.into()),
             SendOutcome::SenderStopped { until } => {
-                tracing::warn!(mid = %message.sender, until, "stopped sending for 24 hours after repeated bursts");
-                return Err(Code::SendBanned24h.into());
+                tracing::warn!(mid = %sender, until, "stopped sending for 24 hours after repeated bursts");
+                Err(Code::SendBanned24h.into())
             }
             SendOutcome::Stored { messages, recalled } => {
                 let first = messages.first().map(|(m, _)| Sent {
@@ -150,8 +188,8 @@ impl MessageService {
                     self.events
                         .publish(Event::MessageRecalled {
                             msg_key,
-                            sender: message.sender,
-                            receiver: message.receiver,
+                            sender,
+                            receiver,
                         })
                         .await;
                 }
@@ -163,18 +201,14 @@ impl MessageService {
                         })
                         .await;
                 }
-                first.ok_or_else(|| Error::internal("a stored send stored no message"))?
+                first.ok_or_else(|| Error::internal("a stored send stored no message"))
             }
-        };
-        Ok(SendReceipt {
-            sent,
-            content: message.content,
-        })
+        }
     }
 
     /// The upload name of an image address on this server, whichever
     /// scheme the client wrote; `None` for an address elsewhere.
-    fn hosted_image(&self, url: &str) -> Option<String> {
+    pub(super) fn hosted_image(&self, url: &str) -> Option<String> {
         let ours = without_scheme(&self.public_url)?;
         let name = without_scheme(url)?
             .strip_prefix(ours)?
@@ -193,7 +227,7 @@ fn without_scheme(url: &str) -> Option<&str> {
 }
 
 /// Identifies a send for retry detection: everything the client chose.
-fn fingerprint(form: &SendMsgForm) -> Option<Fingerprint> {
+pub(super) fn fingerprint(form: &SendMsgForm) -> Option<Fingerprint> {
     let dev_id = form.dev_id.as_deref().filter(|d| !d.is_empty())?;
     let mut hash = Sha256::new();
     for part in [

@@ -3,25 +3,17 @@
 use sixin_api::Code;
 
 use super::MessageService;
-use crate::domain::message::session::{read_up_to, SessionChange};
+use crate::domain::message::session::{hears_typing, read_up_to, SessionChange, Talker};
 use crate::domain::message::Message;
 use crate::domain::paging::PageSize;
 use crate::domain::relation::follows;
+use crate::domain::system::{unread_bucket, UnreadTotals};
 use crate::domain::{Mid, Refusal, Seqno};
 use crate::error::Error;
 use crate::events::Event;
 use crate::store::messages::{
     HistoryQuery, SessionFilter, SessionOrder, SessionQuery, SessionRecord,
 };
-
-/// Unread totals over a user's sessions: those intercepted count as the
-/// dustbin's, the others by whether the owner follows the talker.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct UnreadTotals {
-    pub follow: u64,
-    pub unfollow: u64,
-    pub dustbin: u64,
-}
 
 impl MessageService {
     /// `new_sessions`: every session not intercepted, newest first, newer
@@ -39,16 +31,31 @@ impl MessageService {
             before_ts: None,
             size: PageSize::SESSIONS.resolve(size.map(u64::from)),
         };
-        Ok(self.store.sessions(owner, query).await?)
+        let (sessions, more) = self.store.sessions(owner, query).await?;
+        Ok((self.shown_sessions(sessions), more))
+    }
+
+    /// The sessions with their last messages as they show now.
+    fn shown_sessions(&self, sessions: Vec<SessionRecord>) -> Vec<SessionRecord> {
+        sessions
+            .into_iter()
+            .map(|s| SessionRecord {
+                last_msg: s.last_msg.map(|m| self.shown(m)),
+                ..s
+            })
+            .collect()
     }
 
     /// `get_sessions` of `session_type`: 1 users and system, 2 users you do
-    /// not follow, 3 fan groups, 4 everything, 5 intercepted, 6 business
-    /// deals, 7 system, 8 strangers, 9 followed users and system (2 非法参数
-    /// otherwise). sixin has no system or business sessions, so 6 and 7 are
-    /// always empty. `sort_rule` 3 orders by read time (except 4 and 7).
-    /// Times of 0 mean no bound. The fold flags are accepted; every session
-    /// is listed individually.
+    /// not follow (system accounts included), 3 fan groups, 4 everything,
+    /// 5 intercepted, 6 business deals, 7 system, 8 strangers (users you do
+    /// not follow, no system accounts), 9 followed users and system (2
+    /// 非法参数 otherwise). sixin has no business sessions, so 6 is always
+    /// empty. `sort_rule` 3 orders by read time (except 4 and 7).
+    /// Times of 0 mean no bound. Folding fan groups (`group_fold`; the
+    /// owner's `is_group_fold` setting when absent) leaves them out of 4:
+    /// they are read with 3.
+    #[allow(clippy::too_many_arguments)]
     pub async fn get_sessions(
         &self,
         owner: Mid,
@@ -57,14 +64,30 @@ impl MessageService {
         end_ts: Option<i64>,
         size: Option<u32>,
         sort_rule: Option<i64>,
+        group_fold: Option<bool>,
     ) -> Result<(Vec<SessionRecord>, bool), Error> {
+        let fold = match (session_type, group_fold) {
+            (4, Some(fold)) => fold,
+            (4, None) => {
+                self.store
+                    .message_settings(owner)
+                    .await?
+                    .get("is_group_fold")
+                    != 0
+            }
+            _ => false,
+        };
         let filter = match session_type {
-            1 | 4 => SessionFilter::All,
-            2 | 8 => SessionFilter::Unfollowed,
+            1 => SessionFilter::Users,
+            4 if fold => SessionFilter::Users,
+            4 => SessionFilter::All,
+            2 => SessionFilter::Unfollowed,
             3 => SessionFilter::Groups,
             5 => SessionFilter::Intercepted,
-            6 | 7 => return Ok((Vec::new(), false)),
-            9 => SessionFilter::Followed,
+            6 => return Ok((Vec::new(), false)),
+            7 => SessionFilter::System,
+            8 => SessionFilter::Strangers,
+            9 => SessionFilter::FollowedOrSystem,
             _ => return Err(Code::InvalidParam.into()),
         };
         let order = match (session_type, sort_rule) {
@@ -79,15 +102,18 @@ impl MessageService {
             before_ts: end_ts.filter(|&t| t > 0),
             size: PageSize::SESSIONS.resolve(size.map(u64::from)),
         };
-        Ok(self.store.sessions(owner, query).await?)
+        let (sessions, more) = self.store.sessions(owner, query).await?;
+        Ok((self.shown_sessions(sessions), more))
     }
 
     /// One session with a message in it (1000004 otherwise).
-    pub async fn session(&self, owner: Mid, talker: Mid) -> Result<SessionRecord, Error> {
-        self.store
+    pub async fn session(&self, owner: Mid, talker: Talker) -> Result<SessionRecord, Error> {
+        let session = self
+            .store
             .session(owner, talker)
             .await?
-            .ok_or_else(|| Refusal::new(Code::SessionNotFound, "no such session").into())
+            .ok_or_else(|| Refusal::new(Code::SessionNotFound, "no such session"))?;
+        Ok(self.shown_sessions(vec![session]).remove(0))
     }
 
     /// A page of history, newest first, and whether more remain in the
@@ -95,15 +121,21 @@ impl MessageService {
     /// bound. With only a lower bound the page holds the oldest messages
     /// above it, so a client polling with the last seqno it saw never skips
     /// any; otherwise the newest below the upper bound. Reading history
-    /// marks nothing read.
+    /// marks nothing read. A fan group's history is its members' (700014
+    /// for anyone else); the members of a dissolved group keep it.
     pub async fn history(
         &self,
         owner: Mid,
-        talker: Mid,
+        talker: Talker,
         begin: Option<u64>,
         end: Option<u64>,
         size: Option<u32>,
     ) -> Result<(Vec<Message>, bool), Error> {
+        if let Talker::Group(id) = talker {
+            if !self.store.is_group_member(id, owner).await? {
+                return Err(Code::NotInGroup.into());
+            }
+        }
         let after = begin.filter(|&s| s > 0);
         let before = end.filter(|&s| s > 0);
         let oldest_first = after.is_some() && before.is_none();
@@ -117,12 +149,15 @@ impl MessageService {
         if oldest_first {
             messages.reverse();
         }
-        Ok((messages, has_more))
+        Ok((
+            messages.into_iter().map(|m| self.shown(m)).collect(),
+            has_more,
+        ))
     }
 
     /// Marks `owner`'s messages from `talker` read up to `seqno` (all when
     /// `None`); the read position never moves backwards.
-    pub async fn read(&self, owner: Mid, talker: Mid, seqno: Option<u64>) -> Result<(), Error> {
+    pub async fn read(&self, owner: Mid, talker: Talker, seqno: Option<u64>) -> Result<(), Error> {
         let requested = seqno.map(Seqno);
         let read = self
             .store
@@ -146,58 +181,129 @@ impl MessageService {
     }
 
     /// Changes one of `owner`'s sessions (-400 for a talker who does not
-    /// exist, or oneself).
+    /// exist, oneself, or a fan group the owner is not in).
     pub async fn change_session(
         &self,
         owner: Mid,
-        talker: Mid,
+        talker: Talker,
         change: SessionChange,
     ) -> Result<(), Error> {
-        if talker == owner {
-            return Err(Error::bad_request("no session with oneself"));
+        if talker == Talker::User(owner) {
+            return Err(Error::bad_request("talker_id must not be yourself"));
         }
-        Ok(self
-            .store
+        let (group, intercept) = (
+            matches!(talker, Talker::Group(_)),
+            matches!(change, SessionChange::Intercept(_)),
+        );
+        if group && intercept {
+            return Err(Error::bad_request(
+                "talker_id must be a user: fan-group sessions are never intercepted",
+            ));
+        }
+        self.store
             .change_session(
                 owner,
                 talker,
                 Box::new(move |facts| {
                     if !facts.talker_exists {
-                        return Err(Refusal::bad_request("talker does not exist"));
+                        return Err(Refusal::bad_request(if group {
+                            "the fan group is not one you are in"
+                        } else {
+                            "talker_id is not a user"
+                        }));
                     }
                     Ok(change.apply(facts.state))
                 }),
             )
-            .await?)
+            .await?;
+        self.events
+            .publish(Event::SessionChanged {
+                owner,
+                talker: Some(talker),
+            })
+            .await;
+        Ok(())
     }
 
     /// Pins (`true`) or unpins a session.
-    pub async fn set_top(&self, owner: Mid, talker: Mid, pin: bool) -> Result<(), Error> {
+    pub async fn set_top(&self, owner: Mid, talker: Talker, pin: bool) -> Result<(), Error> {
         let top_ts = if pin { self.clock.now_us() } else { 0 };
         self.change_session(owner, talker, SessionChange::Top(top_ts))
             .await
     }
 
+    /// Tells `to` that `from` is typing to them, if `to` would see it (see
+    /// [`hears_typing`]); quietly nothing otherwise, so that typing
+    /// reveals nothing about `to`'s settings.
+    pub async fn typing(&self, from: Mid, to: Mid) -> Result<(), Error> {
+        if from == to {
+            return Ok(());
+        }
+        let Some(session) = self.store.session(to, Talker::User(from)).await? else {
+            return Ok(());
+        };
+        if hears_typing(&session.state, session.owner_to_talker) {
+            self.events.publish(Event::Typing { from, to }).await;
+        }
+        Ok(())
+    }
+
     /// Marks every intercepted session read.
     pub async fn read_dustbin(&self, owner: Mid) -> Result<(), Error> {
         let change = SessionChange::ReadAll(self.clock.now_us());
-        Ok(self
-            .store
+        self.store
             .change_intercepted(owner, Box::new(move |s| change.apply(s)))
-            .await?)
+            .await?;
+        self.events
+            .publish(Event::SessionChanged {
+                owner,
+                talker: None,
+            })
+            .await;
+        Ok(())
+    }
+
+    /// Marks every listed session with unread messages read (users' not
+    /// intercepted, fan groups'): sixin's own "mark all as read". Each
+    /// session read is announced, so the owner's other devices follow.
+    pub async fn read_all(&self, owner: Mid) -> Result<usize, Error> {
+        let change = SessionChange::ReadAll(self.clock.now_us());
+        let read = self
+            .store
+            .change_unread(owner, Box::new(move |s| change.apply(s)))
+            .await?;
+        for (talker, state) in &read {
+            self.events
+                .publish(Event::SessionRead {
+                    owner,
+                    talker: *talker,
+                    seqno: state.ack_seqno,
+                })
+                .await;
+        }
+        Ok(read.len())
     }
 
     /// Removes every intercepted session from the lists.
     pub async fn clear_dustbin(&self, owner: Mid) -> Result<(), Error> {
-        Ok(self
-            .store
+        self.store
             .change_intercepted(owner, Box::new(|s| SessionChange::Remove.apply(s)))
-            .await?)
+            .await?;
+        self.events
+            .publish(Event::SessionChanged {
+                owner,
+                talker: None,
+            })
+            .await;
+        Ok(())
     }
 
     /// `single_unread`: the totals of `unread_type` (0 all, 1 followed, 2
     /// unfollowed, 3 dustbin; 2 非法参数 otherwise), the others 0; the
-    /// dustbin counts only when `show_dustbin`.
+    /// dustbin counts unless `show_dustbin` is off: the seed reports
+    /// `dustbin_unread` on a plain call, the upstream document lets
+    /// `show_dustbin=0` leave it out.
+    /// Customer service counts with every type.
     pub async fn single_unread(
         &self,
         owner: Mid,
@@ -209,11 +315,19 @@ impl MessageService {
             return Err(Code::InvalidParam.into());
         }
         let totals = self.unread_totals(owner).await?;
+        let (followed, unfollowed) = (matches!(kind, 0 | 1), matches!(kind, 0 | 2));
+        let dustbin = show_dustbin && matches!(kind, 0 | 3);
         let count = |wanted: bool, total: u64| if wanted { total } else { 0 };
         Ok(UnreadTotals {
-            follow: count(matches!(kind, 0 | 1), totals.follow),
-            unfollow: count(matches!(kind, 0 | 2), totals.unfollow),
-            dustbin: count(show_dustbin && matches!(kind, 0 | 3), totals.dustbin),
+            follow: count(followed, totals.follow),
+            biz_follow: count(followed, totals.biz_follow),
+            unfollow: count(unfollowed, totals.unfollow),
+            unfollow_push: count(unfollowed, totals.unfollow_push),
+            biz_unfollow: count(unfollowed, totals.biz_unfollow),
+            dustbin: count(dustbin, totals.dustbin),
+            dustbin_push: count(dustbin, totals.dustbin_push),
+            custom: totals.custom,
+            group: 0,
         })
     }
 
@@ -221,13 +335,16 @@ impl MessageService {
     pub async fn unread_totals(&self, owner: Mid) -> Result<UnreadTotals, Error> {
         let mut totals = UnreadTotals::default();
         for session in self.store.unread_sessions(owner).await? {
-            if session.intercepted {
-                totals.dustbin += session.unread;
-            } else if follows(session.owner_to_talker) {
-                totals.follow += session.unread;
-            } else {
-                totals.unfollow += session.unread;
+            if session.group {
+                totals.group += session.unread;
+                continue;
             }
+            let bucket = unread_bucket(
+                session.intercepted,
+                session.system,
+                follows(session.owner_to_talker),
+            );
+            totals.add(bucket, session.unread, session.push, session.biz);
         }
         Ok(totals)
     }

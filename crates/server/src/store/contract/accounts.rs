@@ -1,8 +1,8 @@
 //! Pins `AccountStore`: users take the mid their decision picks from the
 //! facts about the wanted mid and name (and a refused user is not created);
 //! profile updates change only the fields given; credentials by name or
-//! mid; login sessions live until `expires_at`, forget the user's expired
-//! ones, and end on delete. Also `Store::close`.
+//! mid; login sessions end on delete (the rest of their life is pinned in
+//! `logins.rs`). Also `Store::close`.
 
 use std::sync::Arc;
 
@@ -10,9 +10,13 @@ use sixin_api::account::{OfficialVerify, VipInput};
 use sixin_api::Code;
 
 use super::helpers::{mid, new_user, peek, refusal, user, users, T0};
-use crate::domain::account::{decide_login, decide_new_user, decide_profile_update, UserFacts};
-use crate::domain::{Profile, Uname};
-use crate::store::accounts::{LoginSession, NewUser, ProfileUpdate};
+use super::logins::login;
+use crate::domain::account::{
+    decide_login, decide_new_user, decide_profile_update, decide_state_change, deleted_uname,
+    AccountState, UserFacts,
+};
+use crate::domain::{Mid, Profile, Uname};
+use crate::store::accounts::{Credentials, NewUser, ProfileUpdate};
 use crate::store::{Store, StoreError};
 
 fn uname(name: &str) -> Uname {
@@ -62,6 +66,7 @@ pub(crate) async fn new_users_take_the_mid_their_decision_picks(store: Arc<dyn S
             sign: "hello".into(),
             official_verify: wanted.official_verify.clone(),
             vip: wanted.vip,
+            state: AccountState::Active,
         })
     );
 
@@ -155,6 +160,8 @@ pub(crate) async fn profile_updates_change_only_the_fields_given(store: Arc<dyn 
             vip_due_date: 5,
             vip_status: 1,
         }),
+        system: None,
+        keep_session: None,
     };
     store
         .update_user(alice, everything.clone(), Box::new(decide_profile_update))
@@ -169,11 +176,12 @@ pub(crate) async fn profile_updates_change_only_the_fields_given(store: Arc<dyn 
             sign: "new sign".into(),
             official_verify: everything.official_verify.unwrap(),
             vip: everything.vip.unwrap(),
+            state: AccountState::Active,
         }
     );
     assert_eq!(
         store.credentials("alicia".into(), None).await.unwrap(),
-        Some((alice, Some("h2".into())))
+        Some(credentials(alice, Some("h2"), AccountState::Active))
     );
     assert_eq!(store.credentials("alice".into(), None).await.unwrap(), None);
     assert_eq!(
@@ -234,7 +242,7 @@ pub(crate) async fn credentials_are_found_by_name_or_mid(store: Arc<dyn Store>) 
         .await
         .unwrap();
     let bob = user(&store, "bob").await;
-    let found = Some((alice, Some("$argon2$x".to_owned())));
+    let found = Some(credentials(alice, Some("$argon2$x"), AccountState::Active));
     assert_eq!(
         store.credentials("alice".into(), None).await.unwrap(),
         found
@@ -248,7 +256,7 @@ pub(crate) async fn credentials_are_found_by_name_or_mid(store: Arc<dyn Store>) 
     );
     assert_eq!(
         store.credentials("bob".into(), Some(bob)).await.unwrap(),
-        Some((bob, None))
+        Some(credentials(bob, None, AccountState::Active))
     );
     assert_eq!(
         store
@@ -259,84 +267,181 @@ pub(crate) async fn credentials_are_found_by_name_or_mid(store: Arc<dyn Store>) 
     );
 }
 
-fn login(token: u8, who: crate::domain::Mid, created_at: i64, expires_at: i64) -> LoginSession {
-    LoginSession {
-        token_hash: [token; 32],
-        mid: who,
-        created_at,
-        expires_at,
+pub(crate) async fn users_are_found_by_a_filter_on_their_names_in_mid_order(store: Arc<dyn Store>) {
+    assert!(store
+        .find_users(Box::new(|_| true), 1)
+        .await
+        .unwrap()
+        .is_empty());
+    let [a, b, c] = users(&store, ["Anna", "bob", "hannah"]).await;
+    let names = |found: Vec<Profile>| found.into_iter().map(|p| p.uname).collect::<Vec<_>>();
+    let any = store.find_users(Box::new(|_| true), 1).await.unwrap();
+    assert_eq!(any.len(), 1, "a user exists");
+    assert_eq!(any[0].mid, a.min(b).min(c));
+    let with_nn = store
+        .find_users(Box::new(|name| name.to_lowercase().contains("nn")), 10)
+        .await
+        .unwrap();
+    assert_eq!(names(with_nn), ["Anna", "hannah"]);
+    let first = store
+        .find_users(Box::new(|name| name.contains('n')), 1)
+        .await
+        .unwrap();
+    assert_eq!(names(first), ["Anna"], "at most the limit");
+}
+
+fn credentials(mid: Mid, hash: Option<&str>, state: AccountState) -> Credentials {
+    Credentials {
+        mid,
+        password_hash: hash.map(str::to_owned),
+        state,
     }
 }
 
-pub(crate) async fn login_sessions_live_until_they_expire(store: Arc<dyn Store>) {
-    let alice = user(&store, "alice").await;
-    let session = login(1, alice, T0, T0 + 100);
-    let exists = peek(|d| store.create_login(session.clone(), d)).await;
-    assert!(exists);
-    let nobody = login(2, mid(99), T0, T0 + 100);
-    assert!(!peek(|d| store.create_login(nobody.clone(), d)).await);
-    assert_eq!(
-        refusal(
-            store
-                .create_login(nobody.clone(), Box::new(decide_login))
-                .await
-        ),
-        Code::UserNotFound
-    );
-    assert_eq!(store.login([2; 32], T0).await.unwrap(), None);
-
+pub(crate) async fn disabled_and_deleted_accounts(store: Arc<dyn Store>) {
+    let [alice, bob] = users(&store, ["alice", "bob"]).await;
+    let with_password = ProfileUpdate {
+        password_hash: Some("h".into()),
+        sign: Some("hi".into()),
+        ..ProfileUpdate::default()
+    };
     store
-        .create_login(session.clone(), Box::new(decide_login))
+        .update_user(alice, with_password, Box::new(decide_profile_update))
+        .await
+        .unwrap();
+    store
+        .create_login(login(1, alice, T0, T0 + 100), Box::new(decide_login))
+        .await
+        .unwrap();
+    let seen = peek(|d| store.set_account_state(alice, AccountState::Disabled, T0, d)).await;
+    assert_eq!(seen, Some(AccountState::Active));
+    store
+        .set_account_state(
+            alice,
+            AccountState::Disabled,
+            T0,
+            Box::new(decide_state_change),
+        )
         .await
         .unwrap();
     assert_eq!(
         store.login([1; 32], T0).await.unwrap(),
-        Some(session.clone())
-    );
-    assert_eq!(
-        store.login([1; 32], T0 + 99).await.unwrap(),
-        Some(session.clone())
-    );
-    assert_eq!(
-        store.login([1; 32], T0 + 100).await.unwrap(),
         None,
-        "expired at expires_at"
+        "sessions end"
     );
-    assert_eq!(store.login([3; 32], T0).await.unwrap(), None);
-
-    store.delete_login([1; 32]).await.unwrap();
-    assert_eq!(store.login([1; 32], T0).await.unwrap(), None);
-    store.delete_login([1; 32]).await.unwrap();
-    store.delete_login([9; 32]).await.unwrap();
-}
-
-pub(crate) async fn a_new_login_forgets_the_users_expired_sessions(store: Arc<dyn Store>) {
-    let [alice, bob] = users(&store, ["alice", "bob"]).await;
-    let old = login(1, alice, T0, T0 + 10);
-    let live = login(2, alice, T0, T0 + 1000);
-    let bobs = login(3, bob, T0, T0 + 10);
-    for session in [&old, &live, &bobs] {
-        store
-            .create_login(session.clone(), Box::new(decide_login))
-            .await
-            .unwrap();
-    }
-    let fresh = login(4, alice, T0 + 20, T0 + 1000);
+    assert_eq!(
+        store.credentials("alice".into(), None).await.unwrap(),
+        Some(credentials(alice, Some("h"), AccountState::Disabled))
+    );
+    assert_eq!(
+        refusal(
+            store
+                .create_login(login(2, alice, T0, T0 + 100), Box::new(decide_login))
+                .await
+        ),
+        Code::AccountDisabled
+    );
+    let profile = store.profile(alice).await.unwrap().unwrap();
+    assert_eq!(
+        (profile.state, profile.sign.as_str()),
+        (AccountState::Disabled, "hi")
+    );
     store
-        .create_login(fresh.clone(), Box::new(decide_login))
+        .set_account_state(
+            alice,
+            AccountState::Active,
+            T0,
+            Box::new(decide_state_change),
+        )
         .await
         .unwrap();
+    store
+        .create_login(login(2, alice, T0, T0 + 100), Box::new(decide_login))
+        .await
+        .unwrap();
+
+    store
+        .set_account_state(
+            alice,
+            AccountState::Deleted,
+            T0,
+            Box::new(decide_state_change),
+        )
+        .await
+        .unwrap();
+    assert_eq!(store.login([2; 32], T0).await.unwrap(), None);
+    let gone = store.profile(alice).await.unwrap().unwrap();
     assert_eq!(
-        store.login([1; 32], T0 + 5).await.unwrap(),
-        None,
-        "expired when the new session started, so forgotten"
+        gone,
+        Profile {
+            mid: alice,
+            uname: deleted_uname(alice),
+            face: None,
+            sign: String::new(),
+            official_verify: OfficialVerify::default(),
+            vip: VipInput::default(),
+            state: AccountState::Deleted,
+        }
     );
-    assert_eq!(store.login([2; 32], T0 + 5).await.unwrap(), Some(live));
-    assert_eq!(store.login([4; 32], T0 + 20).await.unwrap(), Some(fresh));
+    assert_eq!(store.credentials("alice".into(), None).await.unwrap(), None);
     assert_eq!(
-        store.login([3; 32], T0 + 5).await.unwrap(),
-        Some(bobs),
-        "other users' sessions are not forgotten"
+        store.credentials(String::new(), Some(alice)).await.unwrap(),
+        Some(credentials(alice, None, AccountState::Deleted))
+    );
+    assert_eq!(
+        refusal(
+            store
+                .set_account_state(
+                    alice,
+                    AccountState::Active,
+                    T0,
+                    Box::new(decide_state_change)
+                )
+                .await
+        ),
+        Code::UserNotFound
+    );
+    assert_eq!(
+        refusal(
+            store
+                .update_user(
+                    alice,
+                    ProfileUpdate::default(),
+                    Box::new(decide_profile_update)
+                )
+                .await
+        ),
+        Code::UserNotFound
+    );
+    // The name is free; the mid is not.
+    let again = store
+        .create_user(new_user("alice"), Box::new(decide_new_user))
+        .await
+        .unwrap();
+    assert!(again > bob);
+    let listed = store.users(None, 10).await.unwrap();
+    assert_eq!(
+        listed.iter().map(|p| (p.mid, p.state)).collect::<Vec<_>>(),
+        [
+            (alice, AccountState::Deleted),
+            (bob, AccountState::Active),
+            (again, AccountState::Active)
+        ]
+    );
+    let after = store.users(Some(alice), 1).await.unwrap();
+    assert_eq!(after.iter().map(|p| p.mid).collect::<Vec<_>>(), [bob]);
+    assert_eq!(
+        refusal(
+            store
+                .set_account_state(
+                    mid(99),
+                    AccountState::Disabled,
+                    T0,
+                    Box::new(decide_state_change)
+                )
+                .await
+        ),
+        Code::UserNotFound
     );
 }
 

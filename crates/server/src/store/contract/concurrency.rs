@@ -14,6 +14,7 @@ use super::helpers::{
     follow, history, new_user, refusal, send, seqnos, stored, text, us, user, users, T0,
 };
 use crate::domain::account::decide_new_user;
+use crate::domain::message::session::Talker;
 use crate::domain::message::Message;
 use crate::domain::paging::Page;
 use crate::domain::Mid;
@@ -65,7 +66,7 @@ pub(crate) async fn concurrent_sends_keep_seqnos_gap_free_and_keys_unique(store:
         seqnos(&history(&store, b, a).await),
         (1..=40).rev().collect::<Vec<u64>>()
     );
-    let state = store.session_state(c, a).await.unwrap();
+    let state = store.session_state(c, Talker::User(a)).await.unwrap();
     assert_eq!(
         (state.last_seqno.get(), state.unread_count),
         (10, 10),
@@ -90,7 +91,14 @@ pub(crate) async fn of_two_concurrent_first_messages_to_a_stranger_one_is_admitt
         assert_eq!(stored(admitted).len(), 2, "the message and its tip");
         assert_eq!(refusal(refused), Code::StrangerLimit);
         assert_eq!(history(&store, b, a).await.len(), 1);
-        assert_eq!(store.session_state(b, a).await.unwrap().unread_count, 1);
+        assert_eq!(
+            store
+                .session_state(b, Talker::User(a))
+                .await
+                .unwrap()
+                .unread_count,
+            1
+        );
     }
 }
 
@@ -147,4 +155,45 @@ pub(crate) async fn concurrent_new_users_each_get_a_mid_of_their_own(store: Arc<
     }
     mids.sort();
     assert_eq!(mids, (1..=16).collect::<Vec<u64>>());
+}
+
+pub(crate) async fn write_probes_succeed_until_close(store: Arc<dyn Store>) {
+    let mut probes = JoinSet::new();
+    for _ in 0..5 {
+        let store = store.clone();
+        probes.spawn(async move { store.probe_write().await });
+    }
+    for probe in probes.join_all().await {
+        probe.expect("a probe on a writable store succeeds");
+    }
+    store.close();
+    assert!(matches!(
+        store.probe_write().await,
+        Err(crate::store::StoreError::Closed)
+    ));
+}
+
+pub(crate) async fn readiness_names_the_write_path_and_its_state(store: Arc<dyn Store>) {
+    use crate::store::health::{Database, WritePath};
+    let within = std::time::Duration::from_secs(5);
+    let found = store.readiness(within).await;
+    assert!(found.is_ready(), "{found:?}");
+    assert!(
+        matches!(
+            found.path,
+            WritePath::Writer("alive") | WritePath::Pool("answering")
+        ),
+        "{found:?}"
+    );
+    store.close();
+    let found = store.readiness(within).await;
+    assert!(!found.is_ready());
+    assert_eq!(found.database, Database::Unknown);
+    assert!(
+        matches!(
+            found.path,
+            WritePath::Writer("stopped") | WritePath::Pool("closed")
+        ),
+        "{found:?}"
+    );
 }

@@ -16,6 +16,7 @@ use crate::domain::message::send::{
     SendFacts,
 };
 use crate::domain::message::session::read_up_to;
+use crate::domain::message::session::Talker;
 use crate::domain::message::{Content, Message};
 use crate::domain::relation::{decide_modify, ModifyPlan, RelationLimits};
 use crate::domain::{Mid, MsgKey, Refusal, Seqno, Uname};
@@ -65,6 +66,7 @@ pub(crate) fn new_user(name: &str) -> NewUser {
             vip_due_date: 0,
             vip_status: 0,
         },
+        system: None,
         created_at: T0,
     }
 }
@@ -262,6 +264,7 @@ pub(crate) fn draft(from: Mid, to: Mid, body: &str) -> Draft {
         at_uids: Some(vec![0]),
         visible_to: None,
         counts_unread: true,
+        counts_as_sent: true,
     }
 }
 
@@ -285,6 +288,8 @@ pub(crate) async fn store_drafts(
         drafts,
         recall: None,
         remember: None,
+        intercept: false,
+        rate: None,
     };
     let outcome = store
         .send(context, Box::new(move |_| Ok(SendDecision::Store(plan))))
@@ -301,7 +306,10 @@ pub(crate) async fn history(store: &Arc<dyn Store>, owner: Mid, talker: Mid) -> 
         size: 1000,
         oldest_first: false,
     };
-    let (messages, has_more) = store.history(owner, talker, query).await.expect("history");
+    let (messages, has_more) = store
+        .history(owner, Talker::User(talker), query)
+        .await
+        .expect("history");
     assert!(!has_more);
     messages
 }
@@ -323,7 +331,10 @@ pub(crate) fn plain(from: Mid, to: Mid, now_us: i64) -> SendContext {
 
 /// `owner`'s unread count with `talker`.
 pub(crate) async fn unread(store: &Arc<dyn Store>, owner: Mid, talker: Mid) -> u64 {
-    let state = store.session_state(owner, talker).await.expect("a state");
+    let state = store
+        .session_state(owner, Talker::User(talker))
+        .await
+        .expect("a state");
     state.unread_count
 }
 
@@ -338,7 +349,7 @@ pub(crate) async fn read_all(
     store
         .read(
             owner,
-            talker,
+            Talker::User(talker),
             now_us,
             Box::new(|f| Ok(read_up_to(None, f.ack, f.last))),
         )

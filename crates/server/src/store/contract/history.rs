@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use super::helpers::{draft, follow, say, seqnos, store_drafts, us, users, T0};
+use crate::domain::message::session::Talker;
 use crate::domain::{Mid, Seqno};
 use crate::store::messages::HistoryQuery;
 use crate::store::Store;
@@ -24,7 +25,10 @@ async fn page(
         size,
         oldest_first,
     };
-    let (messages, has_more) = store.history(owner, talker, query).await.unwrap();
+    let (messages, has_more) = store
+        .history(owner, Talker::User(talker), query)
+        .await
+        .unwrap();
     (seqnos(&messages), has_more)
 }
 

@@ -16,6 +16,7 @@ use super::helpers::{
 };
 use crate::domain::message::send::{RecallTarget, STRANGER_TIP};
 use crate::domain::message::session::SessionChange;
+use crate::domain::message::session::Talker;
 use crate::domain::message::Message;
 use crate::domain::relation::Attribute;
 use crate::domain::Seqno;
@@ -133,7 +134,7 @@ pub(crate) async fn a_first_message_to_a_stranger_comes_with_a_tip_for_the_sende
         vec![1],
         "the tip is the sender's only"
     );
-    let mine = store.session(a, b).await.unwrap().unwrap();
+    let mine = store.session(a, Talker::User(b)).await.unwrap().unwrap();
     assert_eq!(mine.last_msg.as_ref(), Some(&tip.0));
     assert_eq!(
         (
@@ -143,7 +144,7 @@ pub(crate) async fn a_first_message_to_a_stranger_comes_with_a_tip_for_the_sende
         ),
         (Seqno(2), Seqno(2), 0)
     );
-    let theirs = store.session(b, a).await.unwrap().unwrap();
+    let theirs = store.session(b, Talker::User(a)).await.unwrap().unwrap();
     assert_eq!(theirs.last_msg.as_ref(), Some(&message.0));
     assert_eq!(
         (
@@ -172,12 +173,12 @@ pub(crate) async fn a_draft_shown_to_one_side_moves_only_that_side(store: Arc<dy
     let stored = store_drafts(&store, a, b, us(T0), vec![only_b]).await;
     assert_eq!(stored[0].1, Some(b));
     assert_eq!(
-        store.session(a, b).await.unwrap(),
+        store.session(a, Talker::User(b)).await.unwrap(),
         None,
         "nothing the sender can see"
     );
     assert!(history(&store, a, b).await.is_empty());
-    let theirs = store.session(b, a).await.unwrap().unwrap();
+    let theirs = store.session(b, Talker::User(a)).await.unwrap().unwrap();
     assert_eq!(
         (theirs.state.last_seqno, theirs.state.unread_count),
         (Seqno(1), 0)
@@ -185,14 +186,19 @@ pub(crate) async fn a_draft_shown_to_one_side_moves_only_that_side(store: Arc<dy
 
     let both = store_drafts(&store, a, b, us(T0) + 10, vec![draft(a, b, "hi")]).await;
     assert_eq!(both[0].0.seqno, Seqno(2));
-    let b_ts = store.session(b, a).await.unwrap().unwrap().session_ts;
+    let b_ts = store
+        .session(b, Talker::User(a))
+        .await
+        .unwrap()
+        .unwrap()
+        .session_ts;
     let mut only_a = draft(a, b, "for a only");
     only_a.visible_to = Some(a);
     only_a.counts_unread = false;
     store_drafts(&store, a, b, us(T0) + 20, vec![only_a]).await;
-    let mine = store.session(a, b).await.unwrap().unwrap();
+    let mine = store.session(a, Talker::User(b)).await.unwrap().unwrap();
     assert_eq!(mine.state.last_seqno, Seqno(3));
-    let theirs = store.session(b, a).await.unwrap().unwrap();
+    let theirs = store.session(b, Talker::User(a)).await.unwrap().unwrap();
     assert_eq!(
         (
             theirs.state.last_seqno,
@@ -220,7 +226,7 @@ pub(crate) async fn unread_counts_follow_the_talkers_messages(store: Arc<dyn Sto
     assert_eq!(unread(&store, b, a).await, 3, "a draft that does not count");
 
     say(&store, b, a, "pong", us(T0) + 10).await;
-    let replied = store.session_state(b, a).await.unwrap();
+    let replied = store.session_state(b, Talker::User(a)).await.unwrap();
     assert_eq!(
         (replied.ack_seqno, replied.unread_count),
         (Seqno(5), 0),
@@ -252,7 +258,8 @@ pub(crate) async fn recalls_see_their_target_and_mark_it(store: Arc<dyn Store>) 
         Some(RecallTarget {
             seqno: third.seqno,
             same_conversation: true,
-            visible_to_both: true,
+            shown_to_caller: true,
+            shown_to_other: true,
             sent_by_caller: true,
             msg_status: 0,
             msg_type: msg_type::TEXT,
@@ -322,8 +329,21 @@ pub(crate) async fn a_tip_is_no_recall_target(store: Arc<dyn Store>) {
     let tip = &stored[1].0;
     let facts = send_facts(&store, context(&recall(a, b, tip.msg_key, us(T0) + 1))).await;
     assert_eq!(
-        facts.recall_target.map(|r| (r.visible_to_both, r.seqno)),
-        Some((false, Seqno(2)))
+        facts
+            .recall_target
+            .map(|r| (r.shown_to_caller, r.shown_to_other, r.msg_type, r.seqno)),
+        Some((true, false, msg_type::SYSTEM_TIP, Seqno(2)))
+    );
+    let by_b = send_facts(&store, context(&recall(b, a, tip.msg_key, us(T0) + 1))).await;
+    assert_eq!(
+        by_b.recall_target
+            .map(|r| (r.shown_to_caller, r.shown_to_other)),
+        Some((false, true)),
+        "seen from the other side, the tip is not theirs to see"
+    );
+    assert_eq!(
+        refusal(send(&store, recall(a, b, tip.msg_key, us(T0) + 1)).await),
+        Code::MsgKeyNotFound
     );
 }
 
@@ -333,20 +353,24 @@ pub(crate) async fn sends_create_both_sessions(store: Arc<dyn Store>) {
     follow(&store, b, a).await;
     let m = say(&store, a, b, "hi", us(T0)).await.remove(0);
     for (owner, talker) in [(a, b), (b, a)] {
-        let record = store.session(owner, talker).await.unwrap().unwrap();
+        let record = store
+            .session(owner, Talker::User(talker))
+            .await
+            .unwrap()
+            .unwrap();
         assert_eq!((record.talker_id, record.session_type), (talker.get(), 1));
         assert_eq!(record.owner_to_talker, Some(Attribute::Following));
         assert_eq!(record.last_msg.as_ref(), Some(&m));
         assert!(record.session_ts >= us(T0));
         assert_eq!(record.state.last_seqno, Seqno(1));
     }
-    assert_eq!(store.session(a, c).await.unwrap(), None);
+    assert_eq!(store.session(a, Talker::User(c)).await.unwrap(), None);
 
     // Settings made before the first message survive it.
     store
         .change_session(
             c,
-            a,
+            Talker::User(a),
             Box::new(|f| Ok(SessionChange::Dnd(true).apply(f.state))),
         )
         .await
@@ -354,7 +378,7 @@ pub(crate) async fn sends_create_both_sessions(store: Arc<dyn Store>) {
     follow(&store, a, c).await;
     follow(&store, c, a).await;
     say(&store, a, c, "hello", us(T0) + 1).await;
-    let state = store.session_state(c, a).await.unwrap();
+    let state = store.session_state(c, Talker::User(a)).await.unwrap();
     assert!(state.is_dnd);
     assert_eq!((state.last_seqno, state.unread_count), (Seqno(1), 1));
 }

@@ -2,16 +2,16 @@
 //! decision sees (existence, both directions, counts), a refusal writes
 //! nothing, plan writes are applied in order (Step stamps the server-wide
 //! counter that is each user's `version` and orders lists; Put, Refresh,
-//! Delete), counts on both sides, `relation`/`relations`, and the lists
-//! (newest first, `total`, `version`, paging, quiet follows, friends,
-//! common follows).
+//! Delete), counts on both sides, `relation`/`relations`. The lists are
+//! pinned in `relation_lists.rs`.
 
 use std::sync::Arc;
 
 use sixin_api::relation::Act;
 use sixin_api::Code;
 
-use super::helpers::{act, follow, mid, peek, refusal, user, users, LIMITS, T0};
+use super::helpers::{act, follow, mid, peek, refusal, users, LIMITS, T0};
+use crate::domain::account::AccountState;
 use crate::domain::paging::Page;
 use crate::domain::relation::{
     decide_modify, Attribute, ModifyFacts, ModifyPlan, RelationCounts, RelationLimits,
@@ -32,12 +32,17 @@ async fn counted(store: &Arc<dyn Store>, who: Mid) -> (u64, u64, u64, u64) {
     (c.following, c.whisper, c.black, c.follower)
 }
 
-async fn version(store: &Arc<dyn Store>, who: Mid) -> u64 {
+pub(super) async fn version(store: &Arc<dyn Store>, who: Mid) -> u64 {
     store.relation_counts(who).await.unwrap().version
 }
 
 /// A page of `owner`'s list of `kind`.
-async fn list(store: &Arc<dyn Store>, owner: Mid, kind: ListKind, page: Page) -> ListPage {
+pub(super) async fn list(
+    store: &Arc<dyn Store>,
+    owner: Mid,
+    kind: ListKind,
+    page: Page,
+) -> ListPage {
     store
         .list(owner, kind, page)
         .await
@@ -45,7 +50,7 @@ async fn list(store: &Arc<dyn Store>, owner: Mid, kind: ListKind, page: Page) ->
         .expect("a list")
 }
 
-fn mids(page: &ListPage) -> Vec<Mid> {
+pub(super) fn mids(page: &ListPage) -> Vec<Mid> {
     page.entries.iter().map(|e| e.profile.mid).collect()
 }
 
@@ -53,6 +58,7 @@ fn mids(page: &ListPage) -> Vec<Mid> {
 async fn apply(store: &Arc<dyn Store>, who: Mid, fid: Mid, now: i64, writes: Vec<RelationWrite>) {
     let plan = ModifyPlan {
         writes,
+        before: None,
         after: None,
         became_mutual: false,
     };
@@ -74,16 +80,15 @@ pub(crate) async fn modify_decisions_see_existence_both_directions_and_counts(
         ModifyFacts {
             mid: a,
             fid: b,
-            target_exists: true,
+            target: Some(AccountState::Active),
             mine: None,
             theirs: None,
             counts: RelationCounts::default(),
         }
     );
-    assert!(
-        !peek(|dc| store.modify(a, mid(99), T0, dc))
-            .await
-            .target_exists
+    assert_eq!(
+        peek(|dc| store.modify(a, mid(99), T0, dc)).await.target,
+        None
     );
 
     follow(&store, a, b).await;
@@ -246,6 +251,46 @@ pub(crate) async fn every_change_steps_the_version_of_both_users(store: Arc<dyn 
     );
 }
 
+/// `(version, public_version)` of `who`.
+async fn versions(store: &Arc<dyn Store>, who: Mid) -> (u64, u64) {
+    let c = store.relation_counts(who).await.unwrap();
+    (c.version, c.public_version)
+}
+
+pub(crate) async fn versions_move_only_with_what_their_reader_can_see(store: Arc<dyn Store>) {
+    let [a, b, c, d] = users(&store, ["a", "b", "c", "d"]).await;
+    follow(&store, d, c).await;
+    let start = versions(&store, a).await;
+
+    // Quiet follows and blocks of a move neither of a's versions; they
+    // move the actor's own version only.
+    let before_b = versions(&store, b).await;
+    act(&store, b, a, Act::QuietFollow, T0).await.unwrap();
+    act(&store, c, a, Act::Block, T0).await.unwrap();
+    assert_eq!(versions(&store, a).await, start, "a sees nothing");
+    let after_b = versions(&store, b).await;
+    assert!(after_b.0 > before_b.0, "b's own change");
+    assert_eq!(after_b.1, before_b.1, "nobody else sees a quiet follow");
+
+    // An open follow is seen by both and by everyone.
+    act(&store, b, a, Act::Follow, T0 + 1).await.unwrap();
+    let (own, public) = versions(&store, a).await;
+    assert!(own > start.0);
+    assert_eq!(public, start.1 + 1);
+    assert_eq!(versions(&store, b).await.1, after_b.1 + 1);
+
+    // Unfollowing is seen; ending a block is not.
+    act(&store, b, a, Act::Unfollow, T0 + 2).await.unwrap();
+    assert_eq!(versions(&store, a).await.1, public + 1);
+    let seen = versions(&store, a).await;
+    act(&store, c, a, Act::Unblock, T0 + 3).await.unwrap();
+    assert_eq!(versions(&store, a).await, seen);
+
+    // Lists carry both.
+    let page = list(&store, a, ListKind::Followers, Page::all()).await;
+    assert_eq!((page.version, page.public_version), seen);
+}
+
 pub(crate) async fn plan_writes_are_applied_in_order(store: Arc<dyn Store>) {
     let [a, b, c] = users(&store, ["a", "b", "c"]).await;
     let put = |mid, fid, attribute| RelationWrite::Put {
@@ -382,104 +427,4 @@ pub(crate) async fn relations_are_read_in_the_order_given(store: Arc<dyn Store>)
         read[2].1.forward.as_ref().map(|r| r.attribute),
         Some(Attribute::Following)
     );
-}
-
-pub(crate) async fn lists_are_newest_first_with_totals_and_pages(store: Arc<dyn Store>) {
-    let [a, b, c, d, e] = users(&store, ["a", "b", "c", "d", "e"]).await;
-    // The same second for all: the order comes from the steps.
-    for fid in [b, c, d, e] {
-        follow(&store, a, fid).await;
-    }
-    follow(&store, e, a).await;
-    let page = |limit, offset| Page { limit, offset };
-    let first = list(&store, a, ListKind::Followings, page(3, 0)).await;
-    assert_eq!(mids(&first), vec![e, d, c]);
-    assert_eq!(first.total, 4);
-    assert_eq!(first.version, version(&store, a).await);
-    let second = list(&store, a, ListKind::Followings, page(3, 3)).await;
-    assert_eq!((mids(&second), second.total), (vec![b], 4));
-    let beyond = list(&store, a, ListKind::Followings, page(3, 6)).await;
-    assert_eq!((beyond.entries.len(), beyond.total), (0, 4));
-
-    let entry = &first.entries[0];
-    assert_eq!(entry.profile, store.profile(e).await.unwrap().unwrap());
-    assert_eq!(entry.pair, store.relation(a, e).await.unwrap());
-    assert_eq!(
-        entry.pair.backward.as_ref().map(|r| r.attribute),
-        Some(Attribute::Following),
-        "backward is the entry's relation to the owner"
-    );
-
-    let followers = list(&store, b, ListKind::Followers, Page::all()).await;
-    assert_eq!((mids(&followers), followers.total), (vec![a], 1));
-    assert_eq!(
-        followers.entries[0].pair,
-        store.relation(b, a).await.unwrap()
-    );
-    let empty = list(&store, c, ListKind::Followings, Page::all()).await;
-    assert_eq!((empty.entries.len(), empty.total), (0, 0));
-}
-
-pub(crate) async fn quiet_follows_and_blocks_have_lists_of_their_own(store: Arc<dyn Store>) {
-    let [a, b, c, d] = users(&store, ["a", "b", "c", "d"]).await;
-    act(&store, a, b, Act::QuietFollow, T0).await.unwrap();
-    act(&store, a, c, Act::QuietFollow, T0).await.unwrap();
-    act(&store, a, d, Act::Block, T0).await.unwrap();
-    let whispers = list(&store, a, ListKind::Whispers, Page::all()).await;
-    assert_eq!((mids(&whispers), whispers.total), (vec![c, b], 2));
-    let blacks = list(&store, a, ListKind::Blacks, Page::all()).await;
-    assert_eq!((mids(&blacks), blacks.total), (vec![d], 1));
-    let followings = list(&store, a, ListKind::Followings, Page::all()).await;
-    assert_eq!((followings.entries.len(), followings.total), (0, 0));
-    let followers = list(&store, b, ListKind::Followers, Page::all()).await;
-    assert_eq!(
-        (followers.entries.len(), followers.total),
-        (0, 0),
-        "a quiet follow is in nobody's followers"
-    );
-    let blocked = list(&store, d, ListKind::Followers, Page::all()).await;
-    assert_eq!(blocked.total, 0);
-}
-
-pub(crate) async fn friends_and_common_follows(store: Arc<dyn Store>) {
-    let [a, b, c, d, e] = users(&store, ["a", "b", "c", "d", "e"]).await;
-    follow(&store, b, a).await;
-    follow(&store, a, b).await;
-    follow(&store, a, c).await;
-    follow(&store, c, a).await;
-    follow(&store, a, d).await;
-    follow(&store, e, b).await;
-    follow(&store, e, d).await;
-    act(&store, e, c, Act::QuietFollow, T0).await.unwrap();
-
-    let friends = list(&store, a, ListKind::Friends, Page::all()).await;
-    assert_eq!((mids(&friends), friends.total), (vec![c, b], 2));
-    let first = list(
-        &store,
-        a,
-        ListKind::Friends,
-        Page {
-            limit: 1,
-            offset: 0,
-        },
-    )
-    .await;
-    assert_eq!((mids(&first), first.total), (vec![c], 2));
-
-    let common = list(&store, a, ListKind::SameFollowings(e), Page::all()).await;
-    let mut found = mids(&common);
-    found.sort();
-    assert_eq!(
-        (found, common.total),
-        (vec![b, d], 2),
-        "quiet follows are not follows here"
-    );
-    let none = list(
-        &store,
-        a,
-        ListKind::SameFollowings(user(&store, "f").await),
-        Page::all(),
-    )
-    .await;
-    assert_eq!((none.entries.len(), none.total), (0, 0));
 }

@@ -12,8 +12,11 @@ use super::helpers::{
     context, follow, history, mid, plain, refusal, retried, rules, say, send, send_facts, stored,
     text, unread, us, users, T0,
 };
+use crate::domain::account::AccountState;
+use crate::domain::message::rate::SendRate;
 use crate::domain::message::send::{SendDecision, SendFacts};
 use crate::domain::message::session::read_up_to;
+use crate::domain::message::session::Talker;
 use crate::domain::message::settings::SettingsChange;
 use crate::domain::message::Sent;
 use crate::domain::relation::Attribute;
@@ -28,15 +31,14 @@ pub(crate) async fn send_decisions_see_the_conversation(store: Arc<dyn Store>) {
     assert_eq!(
         send_facts(&store, plain(a, b, now)).await,
         SendFacts {
-            receiver_exists: true,
+            receiver: Some(AccountState::Active),
             receiver_accepts_strangers: true,
             ..SendFacts::default()
         }
     );
-    assert!(
-        !send_facts(&store, plain(a, mid(99), now))
-            .await
-            .receiver_exists
+    assert_eq!(
+        send_facts(&store, plain(a, mid(99), now)).await.receiver,
+        None
     );
 
     follow(&store, b, a).await;
@@ -51,7 +53,7 @@ pub(crate) async fn send_decisions_see_the_conversation(store: Arc<dyn Store>) {
     store
         .read(
             b,
-            a,
+            Talker::User(a),
             now + 2,
             Box::new(|f| Ok(read_up_to(Some(Seqno(1)), f.ack, f.last))),
         )
@@ -69,7 +71,7 @@ pub(crate) async fn send_decisions_see_the_conversation(store: Arc<dyn Store>) {
     assert_eq!(
         facts,
         SendFacts {
-            receiver_exists: true,
+            receiver: Some(AccountState::Active),
             sender_to_receiver: None,
             receiver_to_sender: Some(Attribute::Following),
             receiver_accepts_strangers: false,
@@ -147,8 +149,8 @@ pub(crate) async fn a_refused_send_writes_nothing(store: Arc<dyn Store>) {
         refusal(send(&store, message.clone()).await),
         Code::ReceiverPrivacy
     );
-    assert_eq!(store.session(a, b).await.unwrap(), None);
-    assert_eq!(store.session(b, a).await.unwrap(), None);
+    assert_eq!(store.session(a, Talker::User(b)).await.unwrap(), None);
+    assert_eq!(store.session(b, Talker::User(a)).await.unwrap(), None);
     assert!(history(&store, a, b).await.is_empty());
     assert_eq!(
         send_facts(&store, context(&message)).await.earlier,
@@ -248,7 +250,7 @@ pub(crate) async fn a_stopped_sender_stays_stopped_until_then(store: Arc<dyn Sto
         .unwrap();
     assert_eq!(outcome, SendOutcome::SenderStopped { until });
     assert!(history(&store, a, b).await.is_empty(), "nothing stored");
-    assert_eq!(store.session(a, b).await.unwrap(), None);
+    assert_eq!(store.session(a, Talker::User(b)).await.unwrap(), None);
 
     assert_eq!(store.send_ban(a, T0).await.unwrap(), Some(until));
     assert_eq!(store.send_ban(a, until - 1).await.unwrap(), Some(until));
@@ -271,4 +273,109 @@ pub(crate) async fn a_stopped_sender_stays_stopped_until_then(store: Arc<dyn Sto
         Code::SendBanned24h
     );
     say(&store, a, b, "free again", us(until)).await;
+}
+
+pub(crate) async fn send_decisions_see_the_anti_harassment_switch_and_trust(store: Arc<dyn Store>) {
+    let [a, b] = users(&store, ["a", "b"]).await;
+    let switch = SettingsChange::parse([("anti_disturb_cleaning", "1")]).unwrap();
+    store
+        .update_message_settings(b, Box::new(move |s| Ok(switch.apply(s))))
+        .await
+        .unwrap();
+    let facts = send_facts(&store, plain(a, b, us(T0))).await;
+    assert!(facts.receiver_intercepts_strangers && !facts.receiver_trusts_sender);
+    // A plan that intercepts puts the receiver's session in the dustbin.
+    say(&store, a, b, "广告", us(T0)).await;
+    let state = store.session_state(b, Talker::User(a)).await.unwrap();
+    assert!(state.is_intercept && !state.is_trust);
+    assert!(
+        !store
+            .session_state(a, Talker::User(b))
+            .await
+            .unwrap()
+            .is_intercept
+    );
+    store
+        .change_session(
+            b,
+            Talker::User(a),
+            Box::new(|f| {
+                Ok(crate::domain::message::session::SessionChange::Intercept(false).apply(f.state))
+            }),
+        )
+        .await
+        .unwrap();
+    let facts = send_facts(&store, plain(a, b, us(T0 + 1))).await;
+    assert!(facts.receiver_trusts_sender);
+    assert_eq!(unread(&store, b, a).await, 1);
+}
+
+pub(crate) async fn send_rates_are_stored_with_sends_and_counted_refusals(store: Arc<dyn Store>) {
+    let [a, b] = users(&store, ["a", "b"]).await;
+    follow(&store, b, a).await;
+    let rate_of = |sender, receiver| {
+        let store = store.clone();
+        async move {
+            send_facts(&store, plain(sender, receiver, us(T0 + 5)))
+                .await
+                .sender_rate
+        }
+    };
+    assert_eq!(rate_of(a, b).await, SendRate::default(), "none yet");
+
+    let counted = SendRate {
+        window_start: T0,
+        count: 1,
+        strikes: Vec::new(),
+    };
+    let message = text(a, b, "hi", us(T0));
+    let real = rules(message.clone());
+    let with_rate = counted.clone();
+    let outcome = store
+        .send(
+            context(&message),
+            Box::new(move |facts| match real(facts)? {
+                SendDecision::Store(mut plan) => {
+                    plan.rate = Some(with_rate);
+                    Ok(SendDecision::Store(plan))
+                }
+                other => Ok(other),
+            }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(stored(outcome).len(), 1);
+    assert_eq!(rate_of(a, b).await, counted, "stored with the send");
+
+    let struck = SendRate {
+        window_start: T0,
+        count: 31,
+        strikes: vec![T0 + 1, T0 + 2],
+    };
+    let too_fast = struck.clone();
+    let outcome = store
+        .send(
+            plain(a, b, us(T0 + 2)),
+            Box::new(move |_| {
+                Ok(SendDecision::Refuse {
+                    refusal: Code::SendTooFast.into(),
+                    rate: too_fast,
+                })
+            }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(outcome, SendOutcome::Refused(Code::SendTooFast.into()));
+    assert_eq!(history(&store, b, a).await.len(), 1, "nothing more stored");
+    assert_eq!(rate_of(a, b).await, struck, "the refusal is counted");
+    assert_eq!(rate_of(b, a).await, SendRate::default(), "per sender");
+
+    let refused = store
+        .send(
+            plain(a, b, us(T0 + 3)),
+            Box::new(|_| Err(Code::ReceiverPrivacy.into())),
+        )
+        .await;
+    assert_eq!(refusal(refused), Code::ReceiverPrivacy);
+    assert_eq!(rate_of(a, b).await, struck, "other refusals write nothing");
 }

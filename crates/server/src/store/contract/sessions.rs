@@ -11,6 +11,7 @@ use sixin_api::relation::Act;
 use super::helpers::{
     act, draft, follow, peek, read_all, recall, refusal, say, send, store_drafts, us, users, T0,
 };
+use crate::domain::message::session::Talker;
 use crate::domain::message::session::{SessionChange, SessionState};
 use crate::domain::relation::Attribute;
 use crate::domain::{Mid, Refusal, Seqno};
@@ -37,7 +38,7 @@ async fn listed(store: &Arc<dyn Store>, owner: Mid, query: SessionQuery) -> (Vec
 
 async fn record(store: &Arc<dyn Store>, owner: Mid, talker: Mid) -> SessionRecord {
     store
-        .session(owner, talker)
+        .session(owner, Talker::User(talker))
         .await
         .unwrap()
         .expect("a session")
@@ -45,7 +46,11 @@ async fn record(store: &Arc<dyn Store>, owner: Mid, talker: Mid) -> SessionRecor
 
 async fn change(store: &Arc<dyn Store>, owner: Mid, talker: Mid, change: SessionChange) {
     store
-        .change_session(owner, talker, Box::new(move |f| Ok(change.apply(f.state))))
+        .change_session(
+            owner,
+            Talker::User(talker),
+            Box::new(move |f| Ok(change.apply(f.state))),
+        )
         .await
         .unwrap();
 }
@@ -109,7 +114,9 @@ pub(crate) async fn session_lists_filter_by_follow_and_interception(store: Arc<d
         ids(&[d, c, b])
     );
     assert_eq!(
-        listed(&store, a, by(SessionFilter::Followed)).await.0,
+        listed(&store, a, by(SessionFilter::FollowedOrSystem))
+            .await
+            .0,
         ids(&[c, b])
     );
     assert_eq!(
@@ -152,13 +159,13 @@ pub(crate) async fn a_removed_session_is_hidden_until_the_next_message(store: Ar
     change(&store, a, b, SessionChange::Remove).await;
     let all = query(SessionFilter::All, SessionOrder::SessionTime, 10);
     assert_eq!(listed(&store, a, all).await, (vec![], false));
-    let state = store.session_state(a, b).await.unwrap();
+    let state = store.session_state(a, Talker::User(b)).await.unwrap();
     assert!(state.removed);
     assert_eq!((state.ack_seqno, state.unread_count), (Seqno(2), 0));
 
     say(&store, b, a, "three", us(T0) + 2).await;
     assert_eq!(listed(&store, a, all).await, (vec![b.get()], false));
-    let state = store.session_state(a, b).await.unwrap();
+    let state = store.session_state(a, Talker::User(b)).await.unwrap();
     assert!(!state.removed);
     assert_eq!(state.unread_count, 1);
 }
@@ -171,7 +178,14 @@ pub(crate) async fn read_time_orders_sessions_by_their_last_read(store: Arc<dyn 
     read_all(&store, a, d, us(T0 + 10)).await;
     read_all(&store, a, b, us(T0 + 20)).await;
     read_all(&store, a, c, us(T0 + 30)).await;
-    assert_eq!(store.session_state(a, b).await.unwrap().ack_ts, us(T0 + 20));
+    assert_eq!(
+        store
+            .session_state(a, Talker::User(b))
+            .await
+            .unwrap()
+            .ack_ts,
+        us(T0 + 20)
+    );
     let by_read = query(SessionFilter::All, SessionOrder::AckTime, 10);
     assert_eq!(
         listed(&store, a, by_read).await,
@@ -205,7 +219,7 @@ pub(crate) async fn reading_moves_the_position_and_recounts_unread(store: Arc<dy
     hidden.visible_to = Some(b);
     store_drafts(&store, b, a, us(T0) + 7, vec![hidden]).await;
 
-    let facts = peek(|d| store.read(a, b, us(T0) + 8, d)).await;
+    let facts = peek(|d| store.read(a, Talker::User(b), us(T0) + 8, d)).await;
     assert_eq!(
         facts,
         ReadFacts {
@@ -214,18 +228,23 @@ pub(crate) async fn reading_moves_the_position_and_recounts_unread(store: Arc<dy
         }
     );
     let moved = store
-        .read(a, b, us(T0) + 9, Box::new(|_| Ok(Some(Seqno(2)))))
+        .read(
+            a,
+            Talker::User(b),
+            us(T0) + 9,
+            Box::new(|_| Ok(Some(Seqno(2)))),
+        )
         .await
         .unwrap();
     assert_eq!(moved, Some(Seqno(2)));
-    let state = store.session_state(a, b).await.unwrap();
+    let state = store.session_state(a, Talker::User(b)).await.unwrap();
     assert_eq!(
         (state.ack_seqno, state.ack_ts, state.unread_count),
         (Seqno(2), us(T0) + 9, 1),
         "after 2: only 3 counts (4 recalled, 5 mine, 6 a recall, 7 not shown)"
     );
     assert_eq!(read_all(&store, a, b, us(T0) + 10).await, Some(Seqno(6)));
-    let state = store.session_state(a, b).await.unwrap();
+    let state = store.session_state(a, Talker::User(b)).await.unwrap();
     assert_eq!((state.ack_seqno, state.unread_count), (Seqno(6), 0));
 }
 
@@ -235,35 +254,38 @@ pub(crate) async fn a_read_that_does_not_move_changes_nothing(store: Arc<dyn Sto
     say(&store, b, a, "one", us(T0)).await;
     read_all(&store, a, b, us(T0) + 1).await;
     say(&store, b, a, "two", us(T0) + 2).await;
-    let before = store.session_state(a, b).await.unwrap();
+    let before = store.session_state(a, Talker::User(b)).await.unwrap();
 
     let stay = store
-        .read(a, b, us(T0) + 3, Box::new(|_| Ok(None)))
+        .read(a, Talker::User(b), us(T0) + 3, Box::new(|_| Ok(None)))
         .await
         .unwrap();
     assert_eq!(stay, None);
     let refused = store
         .read(
             a,
-            b,
+            Talker::User(b),
             us(T0) + 4,
             Box::new(|_| Err(Refusal::bad_request("no"))),
         )
         .await;
     assert_eq!(refusal(refused), sixin_api::Code::BadRequest);
-    assert_eq!(store.session_state(a, b).await.unwrap(), before);
+    assert_eq!(
+        store.session_state(a, Talker::User(b)).await.unwrap(),
+        before
+    );
     assert_eq!((before.ack_seqno, before.unread_count), (Seqno(1), 1));
 
     assert_eq!(read_all(&store, a, c, us(T0) + 5).await, None, "no session");
     assert_eq!(
-        store.session_state(a, c).await.unwrap(),
+        store.session_state(a, Talker::User(c)).await.unwrap(),
         SessionState::default()
     );
 }
 
 pub(crate) async fn change_session_sees_the_state_and_applies_the_decision(store: Arc<dyn Store>) {
     let [a, b] = users(&store, ["a", "b"]).await;
-    let facts = peek(|d| store.change_session(a, Mid::new(99).unwrap(), d)).await;
+    let facts = peek(|d| store.change_session(a, Talker::User(Mid::new(99).unwrap()), d)).await;
     assert_eq!(
         facts,
         SessionFacts {
@@ -276,7 +298,7 @@ pub(crate) async fn change_session_sees_the_state_and_applies_the_decision(store
     change(&store, a, b, SessionChange::Top(us(T0) + 5)).await;
     change(&store, a, b, SessionChange::Dnd(true)).await;
     change(&store, a, b, SessionChange::Push(1)).await;
-    let facts = peek(|d| store.change_session(a, b, d)).await;
+    let facts = peek(|d| store.change_session(a, Talker::User(b), d)).await;
     let expected = SessionState {
         top_ts: us(T0) + 5,
         is_dnd: true,
@@ -292,15 +314,22 @@ pub(crate) async fn change_session_sees_the_state_and_applies_the_decision(store
             state: expected
         }
     );
-    assert_eq!(store.session_state(a, b).await.unwrap(), expected);
+    assert_eq!(
+        store.session_state(a, Talker::User(b)).await.unwrap(),
+        expected
+    );
     assert!(
-        !store.session_state(b, a).await.unwrap().is_dnd,
+        !store
+            .session_state(b, Talker::User(a))
+            .await
+            .unwrap()
+            .is_dnd,
         "the other side's session is its own"
     );
 
     change(&store, a, b, SessionChange::Intercept(true)).await;
     change(&store, a, b, SessionChange::Intercept(false)).await;
-    let state = store.session_state(a, b).await.unwrap();
+    let state = store.session_state(a, Talker::User(b)).await.unwrap();
     assert!(!state.is_intercept && state.is_trust);
     let record = record(&store, a, b).await;
     assert_eq!(record.state, state);
@@ -332,13 +361,20 @@ pub(crate) async fn change_intercepted_touches_only_intercepted_sessions(store: 
     assert_eq!(seen.len(), 2);
     assert!(seen.iter().all(|s| s.is_intercept && s.unread_count == 1));
     for talker in [b, c] {
-        let state = store.session_state(a, talker).await.unwrap();
+        let state = store.session_state(a, Talker::User(talker)).await.unwrap();
         assert_eq!(
             (state.unread_count, state.ack_seqno, state.ack_ts),
             (0, Seqno(1), us(T0) + 10)
         );
     }
-    assert_eq!(store.session_state(a, d).await.unwrap().unread_count, 1);
+    assert_eq!(
+        store
+            .session_state(a, Talker::User(d))
+            .await
+            .unwrap()
+            .unread_count,
+        1
+    );
 
     store
         .change_intercepted(a, Box::new(|s| SessionChange::Remove.apply(s)))
@@ -375,18 +411,30 @@ pub(crate) async fn unread_sessions_are_those_with_unread_messages(store: Arc<dy
         unread,
         vec![
             UnreadSession {
+                group: false,
+                push: 0,
+                biz: 0,
                 intercepted: true,
                 owner_to_talker: None,
+                system: None,
                 unread: 1
             },
             UnreadSession {
+                group: false,
+                push: 0,
+                biz: 0,
                 intercepted: false,
                 owner_to_talker: Some(Attribute::Following),
+                system: None,
                 unread: 2
             },
             UnreadSession {
+                group: false,
+                push: 0,
+                biz: 0,
                 intercepted: false,
                 owner_to_talker: None,
+                system: None,
                 unread: 3
             },
         ]

@@ -394,7 +394,7 @@ pub(crate) async fn deleting_a_group_keeps_its_members_followed(store: Arc<dyn S
         .await
         .unwrap();
 
-    store.delete_tag(a, g1).await.unwrap();
+    assert!(store.delete_tag(a, g1).await.unwrap(), "a's own group");
     assert_eq!(groups(&store, a, b).await, vec![g2]);
     assert!(groups(&store, a, c).await.is_empty());
     assert_eq!(members(&store, a, TagId::DEFAULT).await, vec![c]);
@@ -418,8 +418,9 @@ pub(crate) async fn deleting_a_group_keeps_its_members_followed(store: Arc<dyn S
     );
 
     let theirs = create(&store, o, "theirs").await;
-    store.delete_tag(a, theirs).await.unwrap();
-    store.delete_tag(a, g1).await.unwrap();
+    assert!(!store.delete_tag(a, theirs).await.unwrap(), "not a's");
+    assert!(!store.delete_tag(a, g1).await.unwrap(), "already gone");
+    assert!(!store.delete_tag(a, TagId::SPECIAL).await.unwrap());
     assert_eq!(
         store.group_sizes(o).await.unwrap().own.len(),
         1,
@@ -459,6 +460,7 @@ pub(crate) async fn a_follow_that_ends_or_is_remade_leaves_its_groups(store: Arc
                 attribute: Attribute::Following,
             },
         ],
+        before: Some(Attribute::Following),
         after: Some(Attribute::Following),
         became_mutual: false,
     };

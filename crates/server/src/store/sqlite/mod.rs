@@ -13,21 +13,35 @@
 //! the writer.
 
 mod accounts;
+pub mod backup;
+pub(in crate::store) mod bulk;
 mod catalogue;
 #[cfg(test)]
 mod contract;
+mod custom;
+pub mod export;
+mod groups;
+mod health;
 mod keys;
 mod messages;
+mod pushes;
+mod qrlogins;
 mod relations;
+mod replies;
+mod search;
+mod throttles;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, MAIN_DB};
 use tokio::sync::{mpsc, oneshot, Semaphore};
 
+use super::migrations::{self, Migration};
 use super::StoreError;
+use crate::datadir;
+use crate::metrics::WriterMetrics;
 
 impl From<rusqlite::Error> for StoreError {
     fn from(err: rusqlite::Error) -> Self {
@@ -38,12 +52,70 @@ impl From<rusqlite::Error> for StoreError {
 /// Most operations committed in one transaction.
 const MAX_BATCH: usize = 1024;
 
-/// Migrations, applied in order; `PRAGMA user_version` counts the applied ones.
-/// Never edit one that has shipped: add a new file.
-const MIGRATIONS: &[&str] = &[
-    include_str!("../../../migrations/sqlite/0001_accounts.sql"),
-    include_str!("../../../migrations/sqlite/0002_relations.sql"),
-    include_str!("../../../migrations/sqlite/0003_messages.sql"),
+/// Migrations, by the number of their file (`store::migrations`: what a
+/// database lacks is applied, in ascending order). Never edit one that has
+/// shipped: add a new file.
+const MIGRATIONS: &[Migration] = &[
+    Migration::new(
+        1,
+        include_str!("../../../migrations/sqlite/0001_accounts.sql"),
+    ),
+    Migration::new(
+        2,
+        include_str!("../../../migrations/sqlite/0002_relations.sql"),
+    ),
+    Migration::new(
+        3,
+        include_str!("../../../migrations/sqlite/0003_messages.sql"),
+    ),
+    Migration::new(
+        4,
+        include_str!("../../../migrations/sqlite/0004_fans_and_block_words.sql"),
+    ),
+    Migration::new(
+        5,
+        include_str!("../../../migrations/sqlite/0005_qr_logins.sql"),
+    ),
+    Migration::new(
+        6,
+        include_str!("../../../migrations/sqlite/0006_customer_service.sql"),
+    ),
+    Migration::new(
+        7,
+        include_str!("../../../migrations/sqlite/0007_send_rates.sql"),
+    ),
+    Migration::new(
+        8,
+        include_str!("../../../migrations/sqlite/0008_fan_groups.sql"),
+    ),
+    Migration::new(
+        9,
+        include_str!("../../../migrations/sqlite/0009_pushes.sql"),
+    ),
+    Migration::new(
+        10,
+        include_str!("../../../migrations/sqlite/0010_auto_replies.sql"),
+    ),
+    Migration::new(
+        11,
+        include_str!("../../../migrations/sqlite/0011_health_probe.sql"),
+    ),
+    Migration::new(
+        12,
+        include_str!("../../../migrations/sqlite/0012_private_versions.sql"),
+    ),
+    Migration::new(
+        13,
+        include_str!("../../../migrations/sqlite/0013_account_states.sql"),
+    ),
+    Migration::new(
+        14,
+        include_str!("../../../migrations/sqlite/0014_throttles.sql"),
+    ),
+    Migration::new(
+        15,
+        include_str!("../../../migrations/sqlite/0015_message_search.sql"),
+    ),
 ];
 
 type Completion = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
@@ -63,10 +135,57 @@ impl Sqlite {
     /// Opens (creating if needed) the database at `path`, applies pending
     /// migrations and starts the writer thread.
     pub fn open(path: &Path, readers: usize) -> Result<Sqlite, StoreError> {
+        Sqlite::open_with_metrics(path, readers, WriterMetrics::detached())
+    }
+
+    /// [`Sqlite::open`], the writer recording its batches in `metrics`.
+    ///
+    /// The database file is made `0600` before SQLite opens it, so that its
+    /// WAL and shared-memory files, which SQLite creates with the
+    /// database's mode, are private too. A database that opens read-only
+    /// (SQLite falls back to that silently when the file is not writable)
+    /// is refused here rather than at the first write.
+    pub fn open_with_metrics(
+        path: &Path,
+        readers: usize,
+        metrics: WriterMetrics,
+    ) -> Result<Sqlite, StoreError> {
+        let private = |p: &Path| {
+            datadir::make_private_if_present(p, false).map_err(|e| {
+                StoreError::Backend(Box::new(std::io::Error::new(
+                    e.kind(),
+                    format!("{}: {e}", p.display()),
+                )))
+            })
+        };
+        if !path.exists() {
+            datadir::private_options()
+                .write(true)
+                .create_new(true)
+                .open(path)
+                .map_err(|e| {
+                    StoreError::Backend(Box::new(std::io::Error::new(
+                        e.kind(),
+                        format!("cannot create {}: {e}", path.display()),
+                    )))
+                })?;
+        }
+        private(path)?;
+        for suffix in ["-wal", "-shm"] {
+            let mut name = path.as_os_str().to_owned();
+            name.push(suffix);
+            private(Path::new(&name))?;
+        }
         let mut conn = Connection::open(path)?;
+        if conn.is_readonly(MAIN_DB)? {
+            return Err(StoreError::backend(format!(
+                "{} is read-only for this user",
+                path.display()
+            )));
+        }
         configure(&conn)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        migrate(&mut conn)?;
+        migrate(&mut conn, MIGRATIONS)?;
         let msg_keys = Arc::new(keys::KeyGen::starting_after(keys::max_msg_key(&conn)?));
 
         let readers = readers.max(1);
@@ -77,7 +196,7 @@ impl Sqlite {
         let (tx, rx) = mpsc::channel::<Job>(MAX_BATCH * 8);
         let writer = std::thread::Builder::new()
             .name("sixin-sqlite-writer".into())
-            .spawn(move || run_writer(conn, rx))
+            .spawn(move || run_writer(conn, rx, metrics))
             .map_err(|e| StoreError::Backend(Box::new(e)))?;
 
         Ok(Sqlite {
@@ -127,6 +246,20 @@ impl Sqlite {
             .map_err(|_| StoreError::backend("the writer abandoned this write"))?
     }
 
+    /// Rewrites the probe row through the writer: `Ok` once it is
+    /// committed, so the writer is alive and the database takes writes.
+    pub(crate) async fn probe_write(&self) -> Result<(), StoreError> {
+        self.write(|conn| {
+            conn.execute(
+                "INSERT INTO health_probe (id, probes) VALUES (1, 1)
+                 ON CONFLICT (id) DO UPDATE SET probes = probes + 1",
+                [],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
     /// Runs `op` on a read-only connection off the async reactor.
     pub(crate) async fn read<T, F>(&self, op: F) -> Result<T, StoreError>
     where
@@ -150,11 +283,10 @@ impl Sqlite {
             };
             // One snapshot for every statement of the operation, so that a
             // page and its total (or both directions of a relation) agree.
-            let result = conn
-                .execute_batch("BEGIN")
+            let result = run(&conn, "BEGIN")
                 .map_err(StoreError::from)
                 .and_then(|()| op(&conn));
-            let _ = conn.execute_batch("COMMIT");
+            let _ = run(&conn, "COMMIT");
             pool.lock().expect("reader pool").push(conn);
             drop(permit);
             result
@@ -164,7 +296,16 @@ impl Sqlite {
     }
 }
 
+#[async_trait::async_trait]
 impl super::Store for Sqlite {
+    async fn probe_write(&self) -> Result<(), StoreError> {
+        Sqlite::probe_write(self).await
+    }
+
+    async fn readiness(&self, within: std::time::Duration) -> super::health::Readiness {
+        health::readiness(self, within).await
+    }
+
     fn close(&self) {
         Sqlite::close(self);
     }
@@ -180,7 +321,23 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    cache_statements(conn)?;
+    Ok(())
+}
+
+/// Keeps prepared statements, and keeps them valid. Without the query
+/// planner stability guarantee, SQLite plans `LIMIT ?` with the value
+/// bound and marks the statement to be planned again whenever that
+/// parameter is bound anew: every page of history, sessions or relations
+/// would parse and plan its query from scratch, cache or not. With it, a
+/// plan depends on the SQL alone (no query here relies on a bound value:
+/// no `LIKE ?`, no ANALYZE statistics).
+fn cache_statements(conn: &Connection) -> Result<(), StoreError> {
     conn.set_prepared_statement_cache_capacity(128);
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
     Ok(())
 }
 
@@ -192,25 +349,52 @@ fn open_reader(path: &Path) -> Result<Connection, StoreError> {
             | OpenFlags::SQLITE_OPEN_URI,
     )?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
-    conn.set_prepared_statement_cache_capacity(128);
+    cache_statements(&conn)?;
     Ok(conn)
 }
 
-fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    let applied: i64 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
-    let applied = usize::try_from(applied).unwrap_or(0);
-    if applied > MIGRATIONS.len() {
-        return Err(StoreError::backend(format!(
-            "database schema version {applied} is newer than this sixin ({})",
-            MIGRATIONS.len()
-        )));
+fn migrate(conn: &mut Connection, all: &[Migration]) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    let recorded: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sixin_migrations')",
+        [],
+        |row| row.get(0),
+    )?;
+    if !recorded {
+        // Before the table, `user_version` counted the migrations applied,
+        // which were numbered from 1 without gaps.
+        let counted: i64 = tx.pragma_query_value(None, "user_version", |row| row.get(0))?;
+        tx.execute_batch(
+            "CREATE TABLE sixin_migrations (
+                version     INTEGER PRIMARY KEY,
+                applied_at  INTEGER NOT NULL    -- unix seconds
+             ) STRICT",
+        )?;
+        tx.execute(
+            "WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < ?1)
+             INSERT INTO sixin_migrations (version, applied_at)
+             SELECT v, unixepoch() FROM n WHERE ?1 > 0",
+            [counted],
+        )?;
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
+    tx.commit()?;
+    let applied = conn
+        .prepare("SELECT version FROM sixin_migrations")?
+        .query_map([], |row| row.get(0))?
+        .collect::<Result<Vec<i64>, _>>()?;
+    for migration in migrations::pending(all, &applied)? {
         let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", index as i64 + 1)?;
+        tx.execute_batch(migration.sql)?;
+        tx.execute(
+            "INSERT INTO sixin_migrations (version, applied_at) VALUES (?1, unixepoch())",
+            [migration.version],
+        )?;
+        // Still the number applied, so that a sixin from before the table
+        // finds the schema newer than itself and refuses it.
+        let count: i64 = tx.query_row("SELECT count(*) FROM sixin_migrations", [], |r| r.get(0))?;
+        tx.pragma_update(None, "user_version", count)?;
         tx.commit()?;
-        tracing::info!(version = index + 1, "applied database migration");
+        tracing::info!(version = migration.version, "applied database migration");
     }
     Ok(())
 }
@@ -236,15 +420,21 @@ fn in_savepoint<T>(
     conn: &Connection,
     op: impl FnOnce(&Connection) -> Result<T, StoreError>,
 ) -> Result<T, StoreError> {
-    conn.execute_batch("SAVEPOINT op")?;
+    run(conn, "SAVEPOINT op")?;
     let result = op(conn);
-    let end = if result.is_ok() {
-        "RELEASE op"
+    if result.is_ok() {
+        run(conn, "RELEASE op")?;
     } else {
-        "ROLLBACK TO op; RELEASE op"
-    };
-    conn.execute_batch(end)?;
+        conn.execute_batch("ROLLBACK TO op; RELEASE op")?;
+    }
     result
+}
+
+/// Runs one statement that takes no parameters and returns no rows (a
+/// transaction's begin and end), prepared once per connection:
+/// `execute_batch` would parse it on every call.
+fn run(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.raw_execute().map(|_| ())
 }
 
 /// Runs one job. A panicking job is undone and its caller sees the store as
@@ -260,9 +450,9 @@ fn run_job(conn: &Connection, job: Job) -> Option<Completion> {
     }
 }
 
-fn run_writer(conn: Connection, mut jobs: mpsc::Receiver<Job>) {
+fn run_writer(conn: Connection, mut jobs: mpsc::Receiver<Job>, metrics: WriterMetrics) {
     while let Some(first) = jobs.blocking_recv() {
-        if let Err(err) = conn.execute_batch("BEGIN IMMEDIATE") {
+        if let Err(err) = run(&conn, "BEGIN IMMEDIATE") {
             // Without a transaction nothing can be written; the caller's
             // reply channel is dropped, so it sees the store as unavailable.
             tracing::error!(%err, "cannot begin write transaction");
@@ -276,7 +466,12 @@ fn run_writer(conn: Connection, mut jobs: mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        let committed = conn.execute_batch("COMMIT").map_err(Arc::new);
+        let started = std::time::Instant::now();
+        let committed = run(&conn, "COMMIT").map_err(Arc::new);
+        metrics
+            .commit_seconds
+            .observe(started.elapsed().as_secs_f64());
+        metrics.batch_size.observe(completions.len() as f64);
         if committed.is_err() {
             // Each caller reports the failure, with its cause.
             let _ = conn.execute_batch("ROLLBACK");
@@ -295,77 +490,4 @@ fn run_writer(conn: Connection, mut jobs: mpsc::Receiver<Job>) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn a_failed_operation_undoes_only_itself() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Sqlite::open(&dir.path().join("t.db"), 2).unwrap();
-        db.write(|c| {
-            c.execute_batch("CREATE TABLE t (x INTEGER PRIMARY KEY)")?;
-            Ok(())
-        })
-        .await
-        .unwrap();
-        let good = db.write(|c| {
-            c.execute("INSERT INTO t VALUES (1)", [])?;
-            Ok(())
-        });
-        let bad = db.write(|c| {
-            c.execute("INSERT INTO t VALUES (2)", [])?;
-            Err::<(), _>(StoreError::Refused(crate::domain::Refusal::bad_request(
-                "test",
-            )))
-        });
-        let (good, bad) = tokio::join!(good, bad);
-        assert!(good.is_ok());
-        assert!(matches!(bad, Err(StoreError::Refused(_))));
-        let rows: Vec<i64> = db
-            .read(|c| {
-                let mut stmt = c.prepare("SELECT x FROM t ORDER BY x")?;
-                let rows = stmt.query_map([], |r| r.get(0))?;
-                Ok(rows.collect::<Result<_, _>>()?)
-            })
-            .await
-            .unwrap();
-        assert_eq!(rows, vec![1]);
-    }
-
-    #[tokio::test]
-    async fn a_panicking_write_is_undone_and_the_writer_carries_on() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Sqlite::open(&dir.path().join("t.db"), 1).unwrap();
-        db.write(|c| Ok(c.execute_batch("CREATE TABLE t (x INTEGER)")?))
-            .await
-            .unwrap();
-        let panicked = db
-            .write(|c| -> Result<(), StoreError> {
-                c.execute("INSERT INTO t VALUES (1)", [])?;
-                panic!("bug in an operation");
-            })
-            .await;
-        assert!(panicked.is_err());
-        db.write(|c| Ok(c.execute("INSERT INTO t VALUES (2)", []).map(|_| ())?))
-            .await
-            .unwrap();
-        let rows: Vec<i64> = db
-            .read(|c| {
-                let mut stmt = c.prepare("SELECT x FROM t")?;
-                let rows = stmt.query_map([], |r| r.get(0))?;
-                Ok(rows.collect::<Result<_, _>>()?)
-            })
-            .await
-            .unwrap();
-        assert_eq!(rows, vec![2]);
-    }
-
-    #[tokio::test]
-    async fn writes_after_close_fail_cleanly() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Sqlite::open(&dir.path().join("t.db"), 1).unwrap();
-        db.close();
-        let result = db.write(|_| Ok(())).await;
-        assert!(matches!(result, Err(StoreError::Closed)));
-    }
-}
+mod tests;

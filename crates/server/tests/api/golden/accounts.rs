@@ -111,6 +111,40 @@ async fn accounts_transcript() {
     )
     .await;
 
+    rec.note("one's own sessions, password and signing out everywhere");
+    let dave = app.login_as(bob_mid).await;
+    rec.get("/x/sixin/sessions", As::Nobody).await;
+    rec.get("/x/sixin/sessions", As::User(&dave)).await;
+    rec.post(
+        "/x/sixin/sessions/revoke",
+        As::User(&dave),
+        &[("id", "nope")],
+    )
+    .await;
+    rec.post(
+        "/x/sixin/sessions/revoke",
+        As::User(&dave),
+        &[("id", &"0".repeat(64))],
+    )
+    .await;
+    rec.post(
+        "/x/sixin/password",
+        As::User(&dave),
+        &[("old_password", "wrong"), ("new_password", "n")],
+    )
+    .await;
+    rec.post(
+        "/x/sixin/password",
+        As::User(&dave),
+        &[("old_password", "correct horse"), ("new_password", "")],
+    )
+    .await;
+    rec.post("/x/sixin/logout/everywhere", As::UserNoCsrf(&dave), &[])
+        .await;
+    rec.post("/x/sixin/logout/everywhere", As::User(&dave), &[])
+        .await;
+    rec.get("/x/sixin/sessions", As::User(&dave)).await;
+
     rec.note("unknown routes and methods");
     rec.get("/no/such/thing", As::Nobody).await;
     rec.raw(

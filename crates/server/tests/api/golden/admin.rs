@@ -104,6 +104,45 @@ async fn admin_transcript() {
         .await;
     rec.admin(Method::POST, "/admin/v1/users/x/sessions", None)
         .await;
+    rec.admin(Method::GET, "/admin/v1/users/500/sessions", None)
+        .await;
+    rec.admin(
+        Method::DELETE,
+        &format!("/admin/v1/users/500/sessions/{}", "0".repeat(64)),
+        None,
+    )
+    .await;
+    rec.admin(Method::DELETE, "/admin/v1/users/500/sessions/xyz", None)
+        .await;
+    rec.admin(Method::DELETE, "/admin/v1/users/500/sessions", None)
+        .await;
+    rec.admin(Method::GET, "/admin/v1/users/500/sessions", None)
+        .await;
+
+    rec.note("users: listing, disabling, deleting");
+    rec.admin(Method::GET, "/admin/v1/users", None).await;
+    rec.admin(Method::GET, "/admin/v1/users?after=1&limit=1", None)
+        .await;
+    rec.admin(
+        Method::PATCH,
+        "/admin/v1/users/500",
+        Some(json!({"disabled": true})),
+    )
+    .await;
+    rec.admin(Method::POST, "/admin/v1/users/500/sessions", None)
+        .await;
+    rec.admin(Method::GET, "/admin/v1/users/500", None).await;
+    rec.admin(
+        Method::PATCH,
+        "/admin/v1/users/500",
+        Some(json!({"disabled": false})),
+    )
+    .await;
+    rec.admin(Method::DELETE, "/admin/v1/users/1", None).await;
+    rec.admin(Method::GET, "/admin/v1/users/1", None).await;
+    rec.admin(Method::DELETE, "/admin/v1/users/1", None).await;
+    rec.admin(Method::DELETE, "/admin/v1/users/999", None).await;
+    rec.admin(Method::GET, "/admin/v1/users", None).await;
 
     rec.note("emoji catalogue");
     rec.admin(Method::GET, "/admin/v1/emotes", None).await;

@@ -13,7 +13,11 @@
 
 mod accounts;
 mod admin;
+mod custom;
+mod groups;
 mod messages;
+mod pushes;
+mod qrlogin;
 mod relations;
 mod settings;
 
@@ -210,15 +214,37 @@ impl<'a> Recorder<'a> {
     /// Masks what changes from run to run.
     fn mask(&mut self, text: &str) -> String {
         let host = self.app.base.trim_start_matches("http://");
+        let encoded_base = crate::helpers::encode(&[("", &self.app.base)]);
         let mut text = text
             .replace(&self.app.base, "<base>")
+            .replace(&encoded_base[1..], "<base>")
             .replace(host, "<host>");
-        for name in ["SESSDATA", "bili_jct", "biliCSRF", "b_3", "b_4"] {
-            text = mask_after(&text, &format!("\"{name}\":\""), '"');
-            text = mask_after(&text, &format!("{name}="), ';');
+        // Secrets as JSON strings, and as `name=value` in cookies, forms
+        // and query strings.
+        let names = [
+            "SESSDATA",
+            "bili_jct",
+            "biliCSRF",
+            "b_3",
+            "b_4",
+            "DedeUserID__ckMd5",
+            "sid",
+            "qrcode_key",
+            "ticket",
+        ];
+        for name in names {
+            text = mask_after(&text, &format!("\"{name}\":\""), &['"']);
+            text = mask_after(&text, &format!("{name}="), &[';', '&', '"', '\n']);
         }
-        text = mask_after(&text, "/bfs/wbi/", '.');
-        text = mask_after(&text, "Max-Age=", ';');
+        text = mask_after(&text, "/bfs/wbi/", &['.']);
+        // Image names are keyed by the server's random secret; session
+        // ids are hashes of random tokens.
+        text = mask_after(&text, "/bfs/im/", &['.']);
+        text = mask_after(&text, "\"id\":\"", &['"']);
+        // Customer-service keys are random, their links signed with the time.
+        text = mask_after(&text, "\"key\":\"", &['.']);
+        text = mask_after(&text, "/customer-video-upload/", &['"']);
+        text = mask_after(&text, "Max-Age=", &[';']);
         mask_numbers(&text, &mut self.keys)
     }
 
@@ -304,14 +330,23 @@ fn who_label(who: As<'_>) -> String {
     }
 }
 
-/// Replaces what follows each `marker` up to `end` with `<masked>`.
-fn mask_after(text: &str, marker: &str, end: char) -> String {
+/// Replaces what follows each `marker` up to the first of `ends` with
+/// `<masked>`. A marker must start a word (`sid=` is not `_sid=`).
+fn mask_after(text: &str, marker: &str, ends: &[char]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(at) = rest.find(marker) {
         let (before, after) = rest.split_at(at + marker.len());
         out.push_str(before);
-        let stop = after.find(end).unwrap_or(after.len());
+        let starts_word = !before[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !starts_word {
+            rest = after;
+            continue;
+        }
+        let stop = after.find(ends).unwrap_or(after.len());
         if stop > 0 {
             out.push_str("<masked>");
         }
@@ -330,16 +365,20 @@ fn golden_path(name: &str) -> PathBuf {
 #[test]
 fn masking_keeps_the_bytes_around_what_changes() {
     assert_eq!(
-        mask_after(r#"{"SESSDATA":"abc","x":1}"#, "\"SESSDATA\":\"", '"'),
+        mask_after(r#"{"SESSDATA":"abc","x":1}"#, "\"SESSDATA\":\"", &['"']),
         r#"{"SESSDATA":"<masked>","x":1}"#
     );
     assert_eq!(
-        mask_after("SESSDATA=abc; Path=/", "SESSDATA=", ';'),
+        mask_after("SESSDATA=abc; Path=/", "SESSDATA=", &[';']),
         "SESSDATA=<masked>; Path=/"
     );
     assert_eq!(
-        mask_after("SESSDATA=; Path=/", "SESSDATA=", ';'),
+        mask_after("SESSDATA=; Path=/", "SESSDATA=", &[';']),
         "SESSDATA=; Path=/"
+    );
+    assert_eq!(
+        mask_after("?a_sid=1&sid=2&SESSDATA=3\n", "sid=", &['&', '\n']),
+        "?a_sid=1&sid=<masked>&SESSDATA=3\n"
     );
     let mut keys = HashMap::new();
     assert_eq!(

@@ -285,6 +285,62 @@ async fn relations_transcript() {
         .await;
     rec.get("/x/relation/tags", As::User(&alice)).await;
     rec.get("/x/relation/tags", As::Nobody).await;
+
+    rec.note("fans, new followers, searching followings");
+    rec.get(&format!("/x/relation/fans?vmid={a}"), As::User(&alice))
+        .await;
+    let page = rec
+        .get(&format!("/x/relation/fans?vmid={a}&ps=1"), As::User(&bob))
+        .await;
+    let offset = page["data"]["offset"].as_str().unwrap().to_owned();
+    rec.get(
+        &format!("/x/relation/fans?vmid={a}&ps=1&pn=7&offset={offset}"),
+        As::User(&bob),
+    )
+    .await;
+    rec.get(
+        &format!("/x/relation/fans?vmid={a}&offset=rcmd&from=main"),
+        As::User(&bob),
+    )
+    .await;
+    rec.get(&format!("/x/relation/fans?vmid={a}&pn=3"), As::User(&bob))
+        .await;
+    rec.get(&format!("/x/relation/fans?vmid={a}"), As::Nobody)
+        .await;
+    rec.get("/x/relation/fans?vmid=abc", As::User(&alice)).await;
+    rec.get("/x/relation/followers/unread/count", As::User(&bob))
+        .await;
+    rec.get("/x/relation/followers/unread/count", As::User(&bob))
+        .await;
+    rec.get("/x/relation/followers/unread/count", As::Nobody)
+        .await;
+    rec.get(
+        &format!("/x/relation/followings/search?vmid={a}&name=B"),
+        As::User(&alice),
+    )
+    .await;
+    rec.get(
+        &format!("/x/relation/followings/search?vmid={a}"),
+        As::User(&bob),
+    )
+    .await;
+    rec.get(
+        &format!("/x/relation/followings/search?vmid={a}&name=zzz"),
+        As::User(&bob),
+    )
+    .await;
+    rec.get(
+        &format!("/x/relation/followings/search?vmid={a}&pn=6"),
+        As::User(&bob),
+    )
+    .await;
+    rec.get(
+        &format!("/x/relation/followings/search?vmid={a}"),
+        As::Nobody,
+    )
+    .await;
+    rec.get("/x/relation/followings/search", As::User(&alice))
+        .await;
     rec.finish();
 }
 

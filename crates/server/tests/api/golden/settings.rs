@@ -164,5 +164,111 @@ async fn settings_transcript() {
     .await;
     rec.get(&format!("{BASE}/get_session_ss"), As::User(&bob))
         .await;
+
+    rec.note("block words");
+    let words = "/x/im/link_setting";
+    rec.get(
+        &format!("{words}/get_block_words?build=0&mobi_app=web"),
+        As::User(&bob),
+    )
+    .await;
+    rec.post(
+        &format!("{words}/add_block_word"),
+        As::User(&bob),
+        &[("content", "广告"), ("build", "0"), ("mobi_app", "web")],
+    )
+    .await;
+    rec.post(
+        &format!("{words}/add_block_word"),
+        As::User(&bob),
+        &[("content", "Spam")],
+    )
+    .await;
+    for refused in ["SPAM", "a b", &"长".repeat(21), ""] {
+        rec.post(
+            &format!("{words}/add_block_word"),
+            As::User(&bob),
+            &[("content", refused)],
+        )
+        .await;
+    }
+    rec.post(
+        &format!("{words}/add_block_word"),
+        As::UserNoCsrf(&bob),
+        &[("content", "x")],
+    )
+    .await;
+    rec.post(
+        &format!("{words}/add_block_word"),
+        As::Nobody,
+        &[("content", "x")],
+    )
+    .await;
+    rec.get(&format!("{words}/get_block_words"), As::User(&bob))
+        .await;
+    rec.get(&format!("{words}/get_block_words"), As::Nobody)
+        .await;
+    rec.post(
+        "/web_im/v1/web_im/send_msg",
+        As::User(&alice),
+        &[
+            ("msg[sender_uid]", &a),
+            ("msg[receiver_id]", &b),
+            ("msg[receiver_type]", "1"),
+            ("msg[msg_type]", "1"),
+            ("msg[content]", "{\"content\":\"免费广告\"}"),
+        ],
+    )
+    .await;
+    rec.get(
+        &format!("/svr_sync/v1/svr_sync/fetch_session_msgs?talker_id={b}&session_type=1"),
+        As::User(&alice),
+    )
+    .await;
+    rec.get(
+        &format!("/svr_sync/v1/svr_sync/fetch_session_msgs?talker_id={a}&session_type=1"),
+        As::User(&bob),
+    )
+    .await;
+    rec.post(
+        &format!("{words}/del_block_word"),
+        As::User(&bob),
+        &[("content", "spam")],
+    )
+    .await;
+    rec.post(
+        &format!("{words}/del_block_word"),
+        As::User(&bob),
+        &[("content", "never added")],
+    )
+    .await;
+    rec.post(&format!("{words}/del_block_word"), As::User(&bob), &[])
+        .await;
+    rec.post(
+        &format!("{words}/del_block_word"),
+        As::UserNoCsrf(&bob),
+        &[("content", "广告")],
+    )
+    .await;
+    rec.get(&format!("{words}/get_block_words"), As::User(&bob))
+        .await;
+
+    rec.note("system settings");
+    rec.get(&format!("{BASE}/get_sys_setting"), As::User(&alice))
+        .await;
+    rec.get(
+        &format!("{BASE}/get_sys_setting?build=0&mobi_app=web"),
+        As::User(&alice),
+    )
+    .await;
+    rec.get(&format!("{BASE}/get_sys_setting"), As::Nobody)
+        .await;
+    rec.get(
+        "/link_group/v1/member/show_create_group_icon",
+        As::User(&alice),
+    )
+    .await;
+    rec.get("/link_group/v1/member/show_create_group_icon", As::Nobody)
+        .await;
     rec.finish();
 }

@@ -3,8 +3,8 @@
 
 use serde_json::{json, Value};
 use sixin_api::message::request::{
-    NoFields, SessionQuery, SetMsgDndForm, SetPushSsForm, SetSettingsForm, SetTopForm,
-    UpdateAckForm, UpdateInterceptForm,
+    BlockWordForm, NoFields, SessionQuery, SetMsgDndForm, SetPushSsForm, SetSettingsForm,
+    SetTopForm, UpdateAckForm, UpdateInterceptForm,
 };
 use sixin_client::messages::text_content;
 
@@ -25,7 +25,7 @@ async fn every_post_of_the_family_needs_a_session_and_its_csrf() {
             pairs(&UpdateAckForm {
                 talker_id: b,
                 session_type: 1,
-                ack_seqno: None,
+                ack_seqno: 1,
             }),
         ),
         (
@@ -79,6 +79,20 @@ async fn every_post_of_the_family_needs_a_session_and_its_csrf() {
                 setting: 1,
             }),
         ),
+        (
+            "/x/im/link_setting/add_block_word",
+            pairs(&BlockWordForm {
+                content: "hi".into(),
+                ..BlockWordForm::default()
+            }),
+        ),
+        (
+            "/x/im/link_setting/del_block_word",
+            pairs(&BlockWordForm {
+                content: "hi".into(),
+                ..BlockWordForm::default()
+            }),
+        ),
     ];
     let wrong = mallory.cookies().unwrap().bili_jct.clone();
     for (path, form) in posts {
@@ -118,6 +132,8 @@ async fn every_post_of_the_family_needs_a_session_and_its_csrf() {
         (0, 0, 0, 0)
     );
     assert_eq!(detail.last_msg.unwrap().content, text_content("hi alice"));
+    let words = alice.block_words().await.unwrap().data.unwrap();
+    assert_eq!(words.words, None);
 }
 
 #[tokio::test]
@@ -133,6 +149,9 @@ async fn every_get_of_the_family_needs_a_session() {
         "/link_setting/v1/link_setting/get",
         "/link_setting/v1/link_setting/get_msg_dnd?own_uid=1&uids=2",
         "/link_setting/v1/link_setting/is_limit?uid=1&type=1",
+        "/link_setting/v1/link_setting/get_sys_setting",
+        "/x/im/link_setting/get_block_words?build=0&mobi_app=web",
+        "/link_group/v1/member/show_create_group_icon",
     ] {
         let mut expected =
             json!({"code": -101, "msg": "账号未登录", "message": "账号未登录", "ttl": 1});
@@ -149,16 +168,36 @@ async fn malformed_queries_are_minus_400() {
     let app = spawn_app().await;
     let (_, alice) = app.user("alice").await;
     let cookie = cookie_of(&alice);
-    for path in [
-        "/svr_sync/v1/svr_sync/fetch_session_msgs?talker_id=abc&session_type=1",
-        "/svr_sync/v1/svr_sync/fetch_session_msgs?session_type=1",
-        "/svr_sync/v1/svr_sync/fetch_session_msgs?talker_id=1&session_type=9",
-        "/session_svr/v1/session_svr/new_sessions?size=-3",
-        "/session_svr/v1/session_svr/session_detail?talker_id=1",
-        "/session_svr/v1/session_svr/get_sessions",
+    for (path, why) in [
+        (
+            "/svr_sync/v1/svr_sync/fetch_session_msgs?talker_id=abc&session_type=1",
+            "talker_id must be a non-negative integer",
+        ),
+        (
+            "/svr_sync/v1/svr_sync/fetch_session_msgs?session_type=1",
+            "talker_id is required",
+        ),
+        (
+            "/svr_sync/v1/svr_sync/fetch_session_msgs?talker_id=1&session_type=9",
+            "session_type must be 1 (user) or 2 (fan group), not 9",
+        ),
+        (
+            "/session_svr/v1/session_svr/new_sessions?size=-3",
+            "size must be a non-negative integer",
+        ),
+        (
+            "/session_svr/v1/session_svr/session_detail?talker_id=1",
+            "session_type is required",
+        ),
+        (
+            "/session_svr/v1/session_svr/get_sessions",
+            "session_type is required",
+        ),
     ] {
         let body = app.get_raw(path, Some(&cookie)).await;
+        let message = format!("请求错误: {why}");
         assert_eq!(body["code"], -400, "{path}: {body}");
-        assert_eq!(body["msg"], "请求错误");
+        assert_eq!(body["msg"], message, "{path}");
+        assert_eq!(body["message"], message, "{path}");
     }
 }

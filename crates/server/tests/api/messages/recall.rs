@@ -20,7 +20,9 @@ async fn recalls_work_within_the_window_and_only_once() {
         .into_data()
         .unwrap();
     assert_eq!(unread_with(&bob, a).await, 1);
-    let recall = alice.recall(b, sent.msg_key).await.unwrap();
+    // One form sent twice: the same timestamp, whenever the second goes.
+    let recall_form = alice.message_to(b, 5, sent.msg_key.to_string());
+    let recall = alice.send_msg(&recall_form).await.unwrap();
     assert_eq!(recall.code, 0);
     let recall_key = recall.data.unwrap().msg_key;
     assert_ne!(recall_key, sent.msg_key);
@@ -35,7 +37,7 @@ async fn recalls_work_within_the_window_and_only_once() {
     assert_eq!(unread_with(&bob, a).await, 0);
 
     // The same recall repeated at once is a retry and answers the same key...
-    let retried = alice.recall(b, sent.msg_key).await.unwrap();
+    let retried = alice.send_msg(&recall_form).await.unwrap();
     assert_eq!(
         (retried.code, retried.data.unwrap().msg_key),
         (0, recall_key)

@@ -343,14 +343,21 @@ async fn bursts_are_refused_and_sustained_abuse_stops_sending_for_a_day() {
     let banned = alice.send_text(b, "5").await.unwrap();
     assert_eq!(banned.code, 21046);
     assert_eq!(bob.send_text(a, "bob is fine").await.unwrap().code, 0);
-    let cookie = cookie_of(&bob);
+    // Alice learns she is stopped; bob asking about her learns nothing.
+    let limit = app
+        .get_raw(
+            &format!("/link_setting/v1/link_setting/is_limit?uid={b}&type=1"),
+            Some(&cookie_of(&alice)),
+        )
+        .await;
+    assert_eq!(limit["data"], json!({"is_limit": 1, "report_limit": 1}));
     let limit = app
         .get_raw(
             &format!("/link_setting/v1/link_setting/is_limit?uid={a}&type=1"),
-            Some(&cookie),
+            Some(&cookie_of(&bob)),
         )
         .await;
-    assert_eq!(limit["data"], json!({"is_limit": 1, "report_limit": 0}));
+    assert_eq!(limit["data"], json!({"is_limit": 0, "report_limit": 0}));
     // The stop is stored: it holds after the window has passed.
     assert_eq!(alice.send_text(b, "6").await.unwrap().code, 21046);
 }

@@ -184,7 +184,7 @@ async fn new_sessions_are_newest_first_null_when_empty_and_paged_by_time() {
         .collect();
     assert_eq!(older, expected[3..].to_vec());
     assert!(
-        alice
+        !alice
             .get_sessions(&GetSessionsQuery {
                 session_type: 4,
                 ..GetSessionsQuery::default()
@@ -193,7 +193,8 @@ async fn new_sessions_are_newest_first_null_when_empty_and_paged_by_time() {
             .unwrap()
             .data
             .unwrap()
-            .show_level
+            .show_level,
+        "show_level is false, as the seed says it always is"
     );
     assert_eq!(
         alice

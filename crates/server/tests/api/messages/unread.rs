@@ -36,7 +36,7 @@ async fn reading_moves_forward_only_and_fetching_marks_nothing_read() {
             &UpdateAckForm {
                 talker_id: a,
                 session_type: 1,
-                ack_seqno: Some(seqnos[2]),
+                ack_seqno: seqnos[2],
             },
         )
         .await;
@@ -49,12 +49,24 @@ async fn reading_moves_forward_only_and_fetching_marks_nothing_read() {
     assert_eq!(detail.ack_seqno, seqnos[2]);
     assert!(detail.ack_ts > 1_600_000_000_000_000, "microseconds");
     // Backwards is ignored.
-    bob.update_ack(a, Some(seqnos[3])).await.unwrap();
+    bob.update_ack(a, seqnos[3]).await.unwrap();
     let detail = bob.session_detail(a).await.unwrap().data.unwrap();
     assert_eq!(detail.ack_seqno, seqnos[2]);
     assert_eq!(detail.unread_count, 2);
-    // Without a seqno: everything.
-    bob.update_ack(a, None).await.unwrap();
+    // Without a seqno: -400, as the documents mark it required.
+    let refused = app
+        .post_form_as(
+            &bob,
+            "/session_svr/v1/session_svr/update_ack",
+            &[("talker_id", a.to_string()), ("session_type", "1".into())],
+        )
+        .await;
+    assert_eq!(refused["code"], -400);
+    assert_eq!(refused["message"], "请求错误: ack_seqno is required");
+    let detail = bob.session_detail(a).await.unwrap().data.unwrap();
+    assert_eq!(detail.unread_count, 2);
+    // Past the newest message: everything.
+    bob.update_ack(a, u64::MAX).await.unwrap();
     let detail = bob.session_detail(a).await.unwrap().data.unwrap();
     assert_eq!(detail.unread_count, 0);
     assert_eq!(detail.ack_seqno, seqnos[0]);
@@ -100,7 +112,8 @@ async fn unread_counts_only_the_other_sides_messages() {
         body,
         json!({"code": 0, "msg": "0", "message": "0", "ttl": 1, "data": {
             "unfollow_unread": 3, "follow_unread": 0, "unfollow_push_msg": 0, "dustbin_push_msg": 0,
-            "dustbin_unread": 0, "biz_msg_unfollow_unread": 0, "biz_msg_follow_unread": 0, "custom_unread": 0
+            "dustbin_unread": 0, "biz_msg_unfollow_unread": 0, "biz_msg_follow_unread": 0, "custom_unread": 0,
+            "_gt_": 0
         }})
     );
     let bobs = bob.single_unread().await.unwrap().data.unwrap();
@@ -119,6 +132,20 @@ async fn unread_counts_only_the_other_sides_messages() {
     assert_eq!(body["code"], 0);
     let unread = alice.single_unread().await.unwrap().data.unwrap();
     assert_eq!((unread.unfollow_unread, unread.dustbin_unread), (0, 3));
+    // A plain call reports the dustbin too; only show_dustbin=0 leaves it out.
+    let path = "/session_svr/v1/session_svr/single_unread";
+    let plain = app.get_raw(path, Some(&cookie)).await;
+    assert_eq!(
+        (
+            &plain["data"]["unfollow_unread"],
+            &plain["data"]["dustbin_unread"]
+        ),
+        (&json!(0), &json!(3))
+    );
+    let hidden = app
+        .get_raw(&format!("{path}?show_dustbin=0"), Some(&cookie))
+        .await;
+    assert_eq!(hidden["data"]["dustbin_unread"], 0);
     let dustbin = alice
         .get_sessions(&GetSessionsQuery {
             session_type: 5,
@@ -169,4 +196,40 @@ async fn unread_counts_only_the_other_sides_messages() {
     .await;
     let detail = alice.session_detail(b).await.unwrap().data.unwrap();
     assert_eq!((detail.is_intercept, detail.is_trust), (0, 1));
+}
+
+#[tokio::test]
+async fn notice_counts_are_zero_in_both_shapes_and_need_a_login() {
+    let app = spawn_app().await;
+    let (_, alice, _, _) = acquainted(&app).await;
+    let cookie = cookie_of(&alice);
+    let zeros = json!({"at": 0, "chat": 0, "coin": 0, "danmu": 0, "favorite": 0, "like": 0,
+        "recv_like": 0, "recv_reply": 0, "reply": 0, "sys_msg": 0, "up": 0});
+    let old = app.get_raw("/x/msgfeed/unread", Some(&cookie)).await;
+    assert_eq!(
+        old,
+        json!({"code": 0, "message": "0", "ttl": 1, "data": zeros})
+    );
+    let mut newer_data = zeros.clone();
+    newer_data["sys_msg_style"] = json!(1);
+    let newer = app
+        .get_raw(
+            "/x/im/web/msgfeed/unread?build=0&mobi_app=web",
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(newer["data"], newer_data);
+    let keys: Vec<&String> = newer["data"].as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys[10..],
+        ["sys_msg_style", "up"],
+        "in the document's order"
+    );
+    for path in ["/x/msgfeed/unread", "/x/im/web/msgfeed/unread"] {
+        let anonymous = app.get_raw(path, None).await;
+        assert_eq!(
+            anonymous,
+            json!({"code": -101, "message": "账号未登录", "ttl": 1})
+        );
+    }
 }

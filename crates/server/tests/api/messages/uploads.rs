@@ -20,6 +20,8 @@ async fn images_must_be_uploaded_here_first() {
     assert!(image.img_size > 0.0);
     let served = app.http.get(&image.image_url).send().await.unwrap();
     assert_eq!(served.status(), 200);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    assert_eq!(served.headers()["x-content-type-options"], "nosniff");
     assert_eq!(served.bytes().await.unwrap().to_vec(), png);
 
     let content = json!({"url": image.image_url, "height": 96, "width": 96, "imageType": "png", "original": 1, "size": image.img_size}).to_string();
@@ -49,7 +51,7 @@ async fn images_must_be_uploaded_here_first() {
         .upload_image(b"hello world".to_vec(), "x.png")
         .await
         .unwrap();
-    assert_eq!(not_image.code, -400);
+    assert_eq!(not_image.code, 21037, "the documented code for a bad image");
     let anonymous = app
         .anonymous()
         .upload_image(png.clone(), "x.png")
@@ -89,4 +91,62 @@ async fn hosted_images_are_recognised_whatever_the_scheme() {
         .await
         .unwrap();
     assert_eq!(refused.code, 21037);
+}
+
+#[tokio::test]
+async fn images_past_their_retention_show_as_expired() {
+    let (app, clock) =
+        crate::helpers::spawn_app_with_clock_and(|c| c.image_retention_days = 1).await;
+    let (a, alice, b, bob) = acquainted(&app).await;
+    let png = include_bytes!("../../../assets/noface.png").to_vec();
+    let image = alice
+        .upload_image(png, "face.png")
+        .await
+        .unwrap()
+        .data
+        .unwrap();
+    let content = json!({"url": image.image_url, "height": 96, "width": 96}).to_string();
+    assert_eq!(
+        alice
+            .send_msg(&alice.message_to(b, 2, content.clone()))
+            .await
+            .unwrap()
+            .code,
+        0
+    );
+    let last = |client: sixin_client::Client, talker| async move {
+        client
+            .session_detail(talker)
+            .await
+            .unwrap()
+            .data
+            .unwrap()
+            .last_msg
+            .unwrap()
+    };
+    assert_eq!(last(bob.clone(), a).await.msg_status, 0);
+    clock.advance_secs(86_400 + 1);
+    for (client, talker) in [(bob.clone(), a), (alice.clone(), b)] {
+        let shown = last(client.clone(), talker).await;
+        assert_eq!(shown.msg_status, 50, "expired for both sides");
+        let placeholder: serde_json::Value = serde_json::from_str(&shown.content).unwrap();
+        assert_eq!(
+            placeholder["url"],
+            format!("{}/bfs/im/expired.png", app.base)
+        );
+        let history = crate::helpers::history_with(&client, talker).await;
+        assert_eq!(history.messages.unwrap()[0].msg_status, 50);
+    }
+    let served = app
+        .http
+        .get(format!("{}/bfs/im/expired.png", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(served.status(), 200);
+    assert_eq!(served.headers()["content-type"], "image/png");
+    // Text messages do not expire.
+    assert_eq!(bob.send_text(a, "还在").await.unwrap().code, 0);
+    clock.advance_secs(10 * 86_400);
+    assert_eq!(last(alice.clone(), b).await.msg_status, 0);
 }

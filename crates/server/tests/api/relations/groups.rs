@@ -17,9 +17,18 @@ async fn a_new_user_has_the_special_and_the_default_group() {
     assert_eq!(
         body,
         json!({"code": 0, "message": "0", "ttl": 1, "data": [
-            {"tagid": -10, "name": "特别关注", "count": 0},
-            {"tagid": 0, "name": "默认分组", "count": 0}
+            {"tagid": -10, "name": "特别关注", "count": 0,
+             "tip": "第一时间收到该分组下用户更新稿件的通知"},
+            {"tagid": 0, "name": "默认分组", "count": 0, "tip": ""}
         ]})
+    );
+    assert_eq!(
+        body["data"][0]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        ["tagid", "name", "count", "tip"]
     );
 }
 
@@ -114,8 +123,12 @@ async fn groups_are_created_renamed_listed_and_deleted() {
     assert_eq!((relation.attribute, relation.tag), (2, Some(vec![-10])));
     let tags = alice.tags().await.unwrap().into_data().unwrap();
     assert_eq!(tags.len(), 3);
-    // Deleting it again is harmless.
-    assert_code(&alice.delete_tag(classmates.tagid).await.unwrap(), 0);
+    // Deleting it again: it is not there (22104, as renaming it would be).
+    assert_code(&alice.delete_tag(classmates.tagid).await.unwrap(), 22104);
+    assert_code(
+        &alice.rename_tag(classmates.tagid, "again").await.unwrap(),
+        22104,
+    );
 }
 
 #[tokio::test]
@@ -134,20 +147,37 @@ async fn a_group_member_page_has_exactly_the_documented_fields() {
             Some(&cookie_of(&alice)),
         )
         .await;
+    let expected = json!([{
+        "mid": bob_id,
+        "attribute": 0,
+        "tag": null,
+        "special": 0,
+        "contract_info": {},
+        "uname": "bob",
+        "face": format!("{}/bfs/face/member/noface.png", app.base),
+        "sign": "",
+        "face_nft": 0,
+        "official_verify": {"type": -1, "desc": ""},
+        "vip": {
+            "vipType": 0, "vipDueDate": 0, "dueRemark": "", "accessStatus": 0,
+            "vipStatus": 0, "vipStatusWarn": "", "themeType": 0,
+            "label": {"path": ""}
+        },
+        "live": {"live_status": 0, "jump_url": ""},
+        "nft_icon": "",
+        "rec_reason": "",
+        "track_id": "",
+        "follow_time": ""
+    }]);
+    assert_eq!(body["data"], expected);
     assert_eq!(
-        body["data"],
-        json!([{
-            "mid": bob_id,
-            "uname": "bob",
-            "face": format!("{}/bfs/face/member/noface.png", app.base),
-            "sign": "",
-            "official_verify": {"type": -1, "desc": ""},
-            "vip": {
-                "vipType": 0, "vipDueDate": 0, "dueRemark": "", "accessStatus": 0,
-                "vipStatus": 0, "vipStatusWarn": "", "themeType": 0,
-                "label": {"path": ""}
-            }
-        }])
+        body["data"][0]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect::<Vec<_>>(),
+        expected[0].as_object().unwrap().keys().collect::<Vec<_>>(),
+        "in the document's order"
     );
 }
 
@@ -274,7 +304,8 @@ async fn someone_elses_group_is_not_yours() {
         &alice.tag_members(bobs.tagid, None, None).await.unwrap(),
         22104,
     );
-    assert_code(&alice.delete_tag(bobs.tagid).await.unwrap(), 0);
+    // Deleting it answers as renaming it does: no such group of hers.
+    assert_code(&alice.delete_tag(bobs.tagid).await.unwrap(), 22104);
     let tags = bob.tags().await.unwrap().into_data().unwrap();
     assert_eq!(tags.len(), 3, "bob's group survives: {tags:?}");
     let _ = bob_id;

@@ -2,13 +2,11 @@
 //! friends, common follows, batch relations, stat and the space relation,
 //! and what a page holds on a large fan list.
 
-use std::time::Duration;
-
 use serde_json::{json, Value};
 use sixin_client::EnvelopeExt;
 use sixin_client::RelationAct::{Follow, QuietFollow};
 
-use crate::helpers::{act, cookie_of, follower_mids, spawn_app, three, TestApp};
+use crate::helpers::{act, add_fans, cookie_of, follower_mids, list_entry, spawn_app, three};
 
 #[tokio::test]
 async fn a_followers_entry_has_exactly_the_documented_fields() {
@@ -34,24 +32,12 @@ async fn a_followers_entry_has_exactly_the_documented_fields() {
     let mut entry = data["list"][0].clone();
     assert!(entry["mtime"].as_i64().unwrap() > 1_600_000_000);
     entry["mtime"] = json!(0);
+    let expected = list_entry(&app, bob_id, "bob", 0);
+    assert_eq!(entry, expected);
     assert_eq!(
-        entry,
-        json!({
-            "mid": bob_id,
-            "attribute": 0,
-            "mtime": 0,
-            "tag": null,
-            "special": 0,
-            "uname": "bob",
-            "face": format!("{}/bfs/face/member/noface.png", app.base),
-            "sign": "",
-            "official_verify": {"type": -1, "desc": ""},
-            "vip": {
-                "vipType": 0, "vipDueDate": 0, "dueRemark": "", "accessStatus": 0,
-                "vipStatus": 0, "vipStatusWarn": "", "themeType": 0,
-                "label": {"path": ""}
-            }
-        })
+        entry.as_object().unwrap().keys().collect::<Vec<_>>(),
+        expected.as_object().unwrap().keys().collect::<Vec<_>>(),
+        "in the document's order"
     );
 }
 
@@ -281,39 +267,6 @@ async fn followers_entries_carry_null_tag_and_zero_special_as_the_seed_shows() {
     assert_eq!(followings["data"]["list"][0]["special"], 1);
 }
 
-/// Fills the database behind `app` with `n` users who all follow `star`,
-/// directly (through HTTP this would take minutes).
-fn add_fans(app: &TestApp, star: u64, n: u64) {
-    let db = rusqlite::Connection::open(app.data_dir.join("sixin.db")).unwrap();
-    db.busy_timeout(Duration::from_secs(10)).unwrap();
-    db.execute_batch("BEGIN IMMEDIATE").unwrap();
-    {
-        let mut user = db
-            .prepare("INSERT INTO users (mid, uname, created_at) VALUES (?1, ?2, 0)")
-            .unwrap();
-        let mut follow = db
-            .prepare(
-                "INSERT INTO relations (mid, fid, attribute, special, mtime, seq)
-                 VALUES (?1, ?2, 2, 0, ?3, ?3)",
-            )
-            .unwrap();
-        for i in 0..n {
-            let mid = 1_000_000 + i as i64;
-            user.execute(rusqlite::params![mid, format!("fan{i}")])
-                .unwrap();
-            follow
-                .execute(rusqlite::params![mid, star as i64, 1_000 + i as i64])
-                .unwrap();
-        }
-    }
-    db.execute(
-        "UPDATE relation_seq SET value = value + ?1 WHERE id = 1",
-        [n as i64 + 1_000],
-    )
-    .unwrap();
-    db.execute_batch("COMMIT").unwrap();
-}
-
 /// What a page holds on a large fan list; how fast it is answered is
 /// measured by the benchmark, not asserted here.
 #[tokio::test]
@@ -321,7 +274,7 @@ async fn pages_of_a_large_fan_list_hold_the_right_fans() {
     let app = spawn_app().await;
     let (star, _) = app.user("star").await;
     let fans = 20_000;
-    add_fans(&app, star, fans);
+    add_fans(&app, star, fans).await;
     let anon = app.anonymous();
     let page1 = anon
         .followers(star, None, Some(1))

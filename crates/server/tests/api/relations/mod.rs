@@ -3,6 +3,8 @@
 
 mod auth;
 mod batch;
+mod fans;
 mod groups;
 mod lists;
 mod modify;
+mod search;

@@ -121,13 +121,26 @@ async fn an_unknown_act_or_a_malformed_form_is_minus_400() {
     let app = spawn_app().await;
     let ((_, alice), (bob_id, _), _) = three(&app).await;
     let csrf = alice.cookies().unwrap().bili_jct.clone();
-    for body in [
-        format!("fid={bob_id}&act=8&csrf={csrf}"),
-        format!("fid={bob_id}&act=0&csrf={csrf}"),
-        format!("fid={bob_id}&act=follow&csrf={csrf}"),
-        format!("fid={bob_id}&csrf={csrf}"),
-        format!("fid=abc&act=1&csrf={csrf}"),
-        format!("act=1&csrf={csrf}"),
+    for (body, why) in [
+        (
+            format!("fid={bob_id}&act=8&csrf={csrf}"),
+            "act must be 1 to 7, not 8",
+        ),
+        (
+            format!("fid={bob_id}&act=0&csrf={csrf}"),
+            "act must be 1 to 7, not 0",
+        ),
+        (
+            format!("fid={bob_id}&act=follow&csrf={csrf}"),
+            "act must be an integer",
+        ),
+        (format!("fid={bob_id}&csrf={csrf}"), "act is required"),
+        (
+            format!("fid=abc&act=1&csrf={csrf}"),
+            "fid must be a user mid",
+        ),
+        (format!("act=1&csrf={csrf}"), "fid is required"),
+        (format!("fid=0&act=1&csrf={csrf}"), "fid must be a user mid"),
     ] {
         let answer = app
             .post_raw(
@@ -139,7 +152,7 @@ async fn an_unknown_act_or_a_malformed_form_is_minus_400() {
             .await;
         assert_eq!(
             answer,
-            json!({"code": -400, "message": "请求错误", "ttl": 1}),
+            json!({"code": -400, "message": format!("请求错误: {why}"), "ttl": 1}),
             "{body}"
         );
     }

@@ -8,15 +8,20 @@
 //! session_ts)`; unread totals visit only sessions with unread messages (a
 //! partial index).
 
-mod send;
+mod block;
+pub(super) mod send;
 mod sessions;
 
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Row};
+use sixin_api::message::msg_type;
 
+use super::keys::KeyGen;
 use super::Sqlite;
+use crate::domain::message::block::BlockWord;
+use crate::domain::message::recall::system_recall;
 use crate::domain::message::send::{SendDecision, SendFacts};
-use crate::domain::message::session::SessionState;
+use crate::domain::message::session::{SessionState, Talker};
 use crate::domain::message::settings::MessageSettings;
 use crate::domain::message::Message;
 use crate::domain::{Mid, MsgKey, Seqno};
@@ -26,13 +31,15 @@ use crate::store::messages::{
 };
 use crate::store::{Decide, StoreError};
 
-const MESSAGE_COLUMNS: &str =
-    "m.sender_uid, m.receiver_type, m.receiver_id, m.msg_type, m.content, \
+pub(super) const MESSAGE_COLUMNS: &str =
+    "m.sender_uid, m.receiver_type, m.receiver_id, m.msg_type, \
+     CASE WHEN m.content_ref IS NULL THEN m.content \
+          ELSE (SELECT c.content FROM shared_contents c WHERE c.id = m.content_ref) END, \
      m.seqno, m.ts_us, m.at_uids, m.msg_key, m.msg_status, m.notify_code, m.new_face_version, \
      m.msg_source";
 
 /// Reads the 13 message columns starting at `at`.
-fn message_at(row: &Row<'_>, at: usize) -> rusqlite::Result<Message> {
+pub(super) fn message_at(row: &Row<'_>, at: usize) -> rusqlite::Result<Message> {
     let at_uids: Option<String> = row.get(at + 7)?;
     Ok(Message {
         sender_uid: row.get::<_, i64>(at)? as u64,
@@ -64,7 +71,11 @@ fn user_conversation(conn: &Connection, x: Mid, y: Mid) -> rusqlite::Result<Opti
 }
 
 /// The conversation between two users, created if needed: `(id, max_seqno)`.
-fn open_conversation(conn: &Connection, x: Mid, y: Mid) -> rusqlite::Result<(i64, Seqno)> {
+pub(super) fn open_conversation(
+    conn: &Connection,
+    x: Mid,
+    y: Mid,
+) -> rusqlite::Result<(i64, Seqno)> {
     if let Some(found) = user_conversation(conn, x, y)? {
         return Ok(found);
     }
@@ -75,7 +86,7 @@ fn open_conversation(conn: &Connection, x: Mid, y: Mid) -> rusqlite::Result<(i64
 }
 
 /// `owner`'s session of a conversation with `talker`, created if needed.
-fn ensure_session(
+pub(super) fn ensure_session(
     conn: &Connection,
     owner: Mid,
     talker: Mid,
@@ -131,6 +142,73 @@ fn store_settings(conn: &Connection, mid: Mid, settings: &MessageSettings) -> ru
     Ok(())
 }
 
+/// Recalls a message for the system; see `MessageStore::withdraw`.
+fn withdraw(
+    conn: &Connection,
+    keys: &KeyGen,
+    key: MsgKey,
+    now_us: i64,
+) -> rusqlite::Result<Option<Message>> {
+    let found = conn
+        .prepare_cached(&format!(
+            "SELECT m.conversation_id, m.visible_to, m.unread_kind, {MESSAGE_COLUMNS}
+             FROM messages m WHERE m.msg_key = ?1"
+        ))?
+        .query_row([key.get() as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                message_at(r, 3)?,
+            ))
+        })
+        .optional()?;
+    let Some((conversation, visible_to, kind, message)) = found else {
+        return Ok(None);
+    };
+    if message.msg_status == 2 || message.msg_type == msg_type::SYSTEM_RECALL {
+        return Ok(Some(message));
+    }
+    if message.msg_status == 0 && message.msg_type != msg_type::RECALL {
+        conn.prepare_cached(
+            "UPDATE sessions SET unread_count = unread_count - 1,
+                 push_unread = MAX(push_unread - (?5 = 1), 0),
+                 biz_unread = MAX(biz_unread - (?5 = 2), 0)
+             WHERE conversation_id = ?1 AND owner != ?2 AND ack_seqno < ?3 AND unread_count > 0
+               AND (?4 = 0 OR owner = ?4)",
+        )?
+        .execute(params![
+            conversation,
+            message.sender_uid as i64,
+            message.seqno.get() as i64,
+            visible_to,
+            kind
+        ])?;
+    }
+    conn.prepare_cached("UPDATE messages SET msg_status = 2 WHERE msg_key = ?1")?
+        .execute([key.get() as i64])?;
+    let visible_to = Mid::new(visible_to as u64);
+    if let Some(draft) = system_recall(&message, visible_to) {
+        let last: i64 = conn
+            .prepare_cached("SELECT max_seqno FROM conversations WHERE id = ?1")?
+            .query_row([conversation], |r| r.get(0))?;
+        let seqno = Seqno(last as u64).next();
+        let recall = send::stored_message(&draft, seqno, keys.next(now_us), now_us);
+        send::insert(conn, conversation, &recall, visible_to)?;
+        // Neither side's unread nor read position moves: a recall is
+        // nobody's unread, and its sender did not send it.
+        for (owner, talker) in [
+            (draft.sender, draft.receiver),
+            (draft.receiver, draft.sender),
+        ] {
+            if visible_to.is_none_or(|v| v == owner) {
+                send::advance(conn, owner, talker, seqno, now_us, false, false)?;
+            }
+        }
+    }
+    Ok(Some(message))
+}
+
 #[async_trait]
 impl MessageStore for Sqlite {
     async fn send(
@@ -152,7 +230,11 @@ impl MessageStore for Sqlite {
             .await
     }
 
-    async fn session(&self, owner: Mid, talker: Mid) -> Result<Option<SessionRecord>, StoreError> {
+    async fn session(
+        &self,
+        owner: Mid,
+        talker: Talker,
+    ) -> Result<Option<SessionRecord>, StoreError> {
         self.read(move |conn| Ok(sessions::one(conn, owner, talker)?))
             .await
     }
@@ -160,7 +242,7 @@ impl MessageStore for Sqlite {
     async fn history(
         &self,
         owner: Mid,
-        talker: Mid,
+        talker: Talker,
         query: HistoryQuery,
     ) -> Result<(Vec<Message>, bool), StoreError> {
         self.read(move |conn| Ok(sessions::history(conn, owner, talker, query)?))
@@ -170,7 +252,7 @@ impl MessageStore for Sqlite {
     async fn read(
         &self,
         owner: Mid,
-        talker: Mid,
+        talker: Talker,
         now_us: i64,
         decide: Decide<ReadFacts, Option<Seqno>>,
     ) -> Result<Option<Seqno>, StoreError> {
@@ -181,7 +263,7 @@ impl MessageStore for Sqlite {
     async fn change_session(
         &self,
         owner: Mid,
-        talker: Mid,
+        talker: Talker,
         decide: Decide<SessionFacts, SessionState>,
     ) -> Result<(), StoreError> {
         self.write(move |conn| sessions::change(conn, owner, talker, decide))
@@ -197,13 +279,28 @@ impl MessageStore for Sqlite {
             .await
     }
 
-    async fn session_state(&self, owner: Mid, talker: Mid) -> Result<SessionState, StoreError> {
+    async fn change_unread(
+        &self,
+        owner: Mid,
+        change: Box<dyn Fn(SessionState) -> SessionState + Send>,
+    ) -> Result<Vec<(Talker, SessionState)>, StoreError> {
+        self.write(move |conn| Ok(sessions::change_unread(conn, owner, change)?))
+            .await
+    }
+
+    async fn session_state(&self, owner: Mid, talker: Talker) -> Result<SessionState, StoreError> {
         self.read(move |conn| Ok(sessions::state(conn, owner, talker)?.unwrap_or_default()))
             .await
     }
 
     async fn unread_sessions(&self, owner: Mid) -> Result<Vec<UnreadSession>, StoreError> {
         self.read(move |conn| Ok(sessions::unread(conn, owner)?))
+            .await
+    }
+
+    async fn withdraw(&self, msg_key: MsgKey, now_us: i64) -> Result<Option<Message>, StoreError> {
+        let keys = self.msg_keys.clone();
+        self.write(move |conn| Ok(withdraw(conn, &keys, msg_key, now_us)?))
             .await
     }
 
@@ -221,6 +318,27 @@ impl MessageStore for Sqlite {
             Ok(store_settings(conn, mid, &settings)?)
         })
         .await
+    }
+
+    async fn block_words(&self, mid: Mid) -> Result<Vec<(BlockWord, i64)>, StoreError> {
+        self.read(move |conn| Ok(block::words_with_time(conn, mid)?))
+            .await
+    }
+
+    async fn add_block_word(
+        &self,
+        mid: Mid,
+        word: BlockWord,
+        now: i64,
+        decide: Decide<Vec<BlockWord>, ()>,
+    ) -> Result<(), StoreError> {
+        self.write(move |conn| block::add(conn, mid, &word, now, decide))
+            .await
+    }
+
+    async fn delete_block_word(&self, mid: Mid, key: String) -> Result<(), StoreError> {
+        self.write(move |conn| Ok(block::delete(conn, mid, &key)?))
+            .await
     }
 
     async fn send_ban(&self, mid: Mid, now: i64) -> Result<Option<i64>, StoreError> {

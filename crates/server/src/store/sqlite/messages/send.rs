@@ -1,11 +1,14 @@
 //! Sending in SQLite: the facts of a send, and applying its decision.
 
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::super::accounts::user_exists;
+use super::super::accounts::user_state;
 use super::super::keys::KeyGen;
 use super::super::relations::stored_attribute;
-use super::{ensure_session, open_conversation, stored_settings, user_conversation};
+use super::{block, ensure_session, open_conversation, stored_settings, user_conversation};
+use crate::domain::message::rate::SendRate;
 use crate::domain::message::send::{
     Draft, Fingerprint, MessagePlan, RecallTarget, SendDecision, SendFacts,
 };
@@ -15,14 +18,54 @@ use crate::store::messages::{SendContext, SendOutcome};
 use crate::store::{Decide, StoreError};
 
 /// Until when `mid` may not send, if stopped at `now` (unix seconds).
-pub(super) fn ban(conn: &Connection, mid: Mid, now: i64) -> rusqlite::Result<Option<i64>> {
+pub(in crate::store::sqlite) fn ban(
+    conn: &Connection,
+    mid: Mid,
+    now: i64,
+) -> rusqlite::Result<Option<i64>> {
     conn.prepare_cached("SELECT until FROM send_bans WHERE mid = ?1 AND until > ?2")?
         .query_row(params![mid.as_i64(), now], |r| r.get(0))
         .optional()
 }
 
+/// `mid`'s rate-limit state (the default when none is stored).
+pub(in crate::store::sqlite) fn rate(conn: &Connection, mid: Mid) -> rusqlite::Result<SendRate> {
+    Ok(conn
+        .prepare_cached("SELECT window_start, count, strikes FROM send_rates WHERE mid = ?1")?
+        .query_row([mid.as_i64()], |r| {
+            let strikes: String = r.get(2)?;
+            Ok(SendRate {
+                window_start: r.get(0)?,
+                count: u32::try_from(r.get::<_, i64>(1)?).unwrap_or(u32::MAX),
+                strikes: serde_json::from_str(&strikes).unwrap_or_default(),
+            })
+        })
+        .optional()?
+        .unwrap_or_default())
+}
+
+/// Stores `mid`'s rate-limit state.
+pub(in crate::store::sqlite) fn store_rate(
+    conn: &Connection,
+    mid: Mid,
+    rate: &SendRate,
+) -> rusqlite::Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO send_rates (mid, window_start, count, strikes) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (mid) DO UPDATE SET window_start = excluded.window_start,
+             count = excluded.count, strikes = excluded.strikes",
+    )?
+    .execute(params![
+        mid.as_i64(),
+        rate.window_start,
+        i64::from(rate.count),
+        serde_json::Value::from(rate.strikes.clone()).to_string()
+    ])?;
+    Ok(())
+}
+
 /// What an identical send stored at or after `since` (unix seconds).
-fn earlier(
+pub(in crate::store::sqlite) fn earlier(
     conn: &Connection,
     sender: Mid,
     fingerprint: &Fingerprint,
@@ -42,27 +85,62 @@ fn earlier(
     .optional()
 }
 
-/// `(ack_seqno, sent_count)` of a user session, zeros when there is none.
-fn session_counters(conn: &Connection, owner: Mid, talker: Mid) -> rusqlite::Result<(Seqno, u64)> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT ack_seqno, sent_count FROM sessions
-             WHERE owner = ?1 AND session_type = 1 AND talker_id = ?2",
-        )?
-        .query_row(params![owner.as_i64(), talker.as_i64()], |r| {
-            Ok((
-                Seqno(r.get::<_, i64>(0)? as u64),
-                r.get::<_, i64>(1)? as u64,
-            ))
-        })
-        .optional()?
-        .unwrap_or((Seqno::ZERO, 0)))
+/// What a send reads of a user session.
+#[derive(Debug, Clone, Copy, Default)]
+struct Counters {
+    ack: Seqno,
+    sent: u64,
+    trusts: bool,
 }
 
-fn recall_target(
+/// The counters of `owner`'s session with `talker`, if it exists.
+fn session_counters(
+    conn: &Connection,
+    owner: Mid,
+    talker: Mid,
+) -> rusqlite::Result<Option<Counters>> {
+    conn.prepare_cached(
+        "SELECT ack_seqno, sent_count, is_trust FROM sessions
+         WHERE owner = ?1 AND session_type = 1 AND talker_id = ?2",
+    )?
+    .query_row(params![owner.as_i64(), talker.as_i64()], |r| {
+        Ok(Counters {
+            ack: Seqno(r.get::<_, i64>(0)? as u64),
+            sent: r.get::<_, i64>(1)? as u64,
+            trusts: r.get::<_, i64>(2)? != 0,
+        })
+    })
+    .optional()
+}
+
+/// Which of two users are system accounts, in one look-up.
+fn system_pair(conn: &Connection, x: Mid, y: Mid) -> rusqlite::Result<(bool, bool)> {
+    let mut found = (false, false);
+    let mut stmt = conn.prepare_cached("SELECT mid FROM system_accounts WHERE mid IN (?1, ?2)")?;
+    let mut rows = stmt.query(params![x.as_i64(), y.as_i64()])?;
+    while let Some(row) = rows.next()? {
+        let mid: i64 = row.get(0)?;
+        found.0 |= mid == x.as_i64();
+        found.1 |= mid == y.as_i64();
+    }
+    Ok(found)
+}
+
+/// Where a send finds the conversation and the two sessions: which of
+/// them exist already (the rest are created with the first message).
+#[derive(Debug, Clone, Copy)]
+struct Existing {
+    conversation: Option<(i64, Seqno)>,
+    sender_session: bool,
+    receiver_session: bool,
+}
+
+/// The message a recall by `sender` (to `receiver`; in a group, the
+/// sender again) points at, if it exists.
+pub(in crate::store::sqlite) fn recall_target(
     conn: &Connection,
     key: MsgKey,
-    sender: Mid,
+    (sender, receiver): (Mid, Mid),
     conversation: Option<i64>,
 ) -> rusqlite::Result<Option<RecallTarget>> {
     conn.prepare_cached(
@@ -70,6 +148,7 @@ fn recall_target(
          FROM messages WHERE msg_key = ?1",
     )?
     .query_row([key.get() as i64], |r| {
+        let visible_to: i64 = r.get(6)?;
         Ok(RecallTarget {
             same_conversation: Some(r.get::<_, i64>(0)?) == conversation,
             seqno: Seqno(r.get::<_, i64>(1)? as u64),
@@ -77,29 +156,33 @@ fn recall_target(
             msg_status: r.get(3)?,
             msg_type: r.get(4)?,
             ts_us: r.get(5)?,
-            visible_to_both: r.get::<_, i64>(6)? == 0,
+            shown_to_caller: visible_to == 0 || visible_to == sender.as_i64(),
+            shown_to_other: visible_to == 0 || visible_to == receiver.as_i64(),
         })
     })
     .optional()
 }
 
 /// The facts of a send, and the conversation if the two ever talked.
-fn facts(
-    conn: &Connection,
-    ctx: &SendContext,
-) -> rusqlite::Result<(SendFacts, Option<(i64, Seqno)>)> {
+fn facts(conn: &Connection, ctx: &SendContext) -> rusqlite::Result<(SendFacts, Existing)> {
     let (sender, receiver) = (ctx.sender, ctx.receiver);
     let found = user_conversation(conn, sender, receiver)?;
     let conversation = found.map(|(id, _)| id);
-    let (_, sender_sent) = session_counters(conn, sender, receiver)?;
-    let (receiver_ack, receiver_sent) = session_counters(conn, receiver, sender)?;
+    let sender_session = session_counters(conn, sender, receiver)?;
+    let receiver_session = session_counters(conn, receiver, sender)?;
+    let (sender_counters, receiver_counters) = (
+        sender_session.unwrap_or_default(),
+        receiver_session.unwrap_or_default(),
+    );
+    let receiver_settings = stored_settings(conn, receiver)?;
+    let (sender_is_system, receiver_is_system) = system_pair(conn, sender, receiver)?;
     let facts = SendFacts {
         earlier: match &ctx.retry {
             Some((fingerprint, since)) => earlier(conn, sender, fingerprint, *since)?,
             None => None,
         },
         banned_until: ban(conn, sender, ctx.now_us / 1_000_000)?,
-        receiver_exists: user_exists(conn, receiver)?,
+        receiver: user_state(conn, receiver)?,
         image_uploaded: match &ctx.image {
             Some(name) => Some(
                 conn.prepare_cached("SELECT 1 FROM uploads WHERE name = ?1")?
@@ -109,16 +192,27 @@ fn facts(
         },
         sender_to_receiver: stored_attribute(conn, sender, receiver)?,
         receiver_to_sender: stored_attribute(conn, receiver, sender)?,
-        receiver_accepts_strangers: stored_settings(conn, receiver)?.accepts_strangers(),
-        sender_sent,
-        receiver_sent,
-        receiver_ack,
+        receiver_accepts_strangers: receiver_settings.accepts_strangers(),
+        receiver_intercepts_strangers: receiver_settings.intercepts_strangers(),
+        receiver_trusts_sender: receiver_counters.trusts,
+        receiver_block_words: block::words(conn, receiver)?,
+        sender_is_system,
+        receiver_is_system,
+        sender_sent: sender_counters.sent,
+        receiver_sent: receiver_counters.sent,
+        receiver_ack: receiver_counters.ack,
         recall_target: match ctx.recall {
-            Some(key) => recall_target(conn, key, sender, conversation)?,
+            Some(key) => recall_target(conn, key, (sender, receiver), conversation)?,
             None => None,
         },
+        sender_rate: rate(conn, sender)?,
     };
-    Ok((facts, found))
+    let existing = Existing {
+        conversation: found,
+        sender_session: sender_session.is_some(),
+        receiver_session: receiver_session.is_some(),
+    };
+    Ok((facts, existing))
 }
 
 pub(super) fn send(
@@ -127,7 +221,7 @@ pub(super) fn send(
     ctx: &SendContext,
     decide: Decide<SendFacts, SendDecision>,
 ) -> Result<SendOutcome, StoreError> {
-    let (facts, conversation) = facts(conn, ctx)?;
+    let (facts, existing) = facts(conn, ctx)?;
     match decide(&facts)? {
         SendDecision::Retried(sent) => Ok(SendOutcome::Retried(sent)),
         SendDecision::StopSender { until } => {
@@ -135,13 +229,21 @@ pub(super) fn send(
                 .execute(params![ctx.sender.as_i64(), until])?;
             Ok(SendOutcome::SenderStopped { until })
         }
-        SendDecision::Store(plan) => Ok(store(conn, keys, ctx, conversation, &plan)?),
+        SendDecision::Refuse { refusal, rate } => {
+            store_rate(conn, ctx.sender, &rate)?;
+            Ok(SendOutcome::Refused(refusal))
+        }
+        SendDecision::Store(plan) => Ok(store(conn, keys, ctx, existing, &plan)?),
     }
 }
 
 /// A session time for `owner` that is at least `now_us` and later than any
 /// of their sessions, so that paging by time never skips a tie.
-fn session_time(conn: &Connection, owner: Mid, now_us: i64) -> rusqlite::Result<i64> {
+pub(in crate::store::sqlite) fn session_time(
+    conn: &Connection,
+    owner: Mid,
+    now_us: i64,
+) -> rusqlite::Result<i64> {
     let latest: Option<i64> = conn
         .prepare_cached("SELECT MAX(session_ts) FROM sessions WHERE owner = ?1")?
         .query_row([owner.as_i64()], |r| r.get(0))?;
@@ -150,7 +252,7 @@ fn session_time(conn: &Connection, owner: Mid, now_us: i64) -> rusqlite::Result<
 
 /// Moves `owner`'s session to `seqno` as its newest message. The owner's own
 /// messages also move the read position; the other side's add to unread.
-fn advance(
+pub(in crate::store::sqlite) fn advance(
     conn: &Connection,
     owner: Mid,
     talker: Mid,
@@ -159,38 +261,51 @@ fn advance(
     own: bool,
     unread: bool,
 ) -> rusqlite::Result<()> {
-    let ts = session_time(conn, owner, now_us)?;
-    if own {
-        conn.prepare_cached(
-            "UPDATE sessions SET last_seqno = ?3, session_ts = ?4, ack_seqno = ?3, ack_ts = ?5,
-                unread_count = 0, removed = 0
-             WHERE owner = ?1 AND session_type = 1 AND talker_id = ?2",
-        )?
-        .execute(params![
-            owner.as_i64(),
-            talker.as_i64(),
-            seqno.get() as i64,
-            ts,
-            now_us
-        ])?;
+    advance_counting(conn, owner, talker, seqno, now_us, own, unread, false)
+}
+
+/// [`advance`], adding one to the owner's `sent_count` when `sent`. One
+/// statement: the session time is [`session_time`]'s, computed inside it.
+#[allow(clippy::too_many_arguments)]
+fn advance_counting(
+    conn: &Connection,
+    owner: Mid,
+    talker: Mid,
+    seqno: Seqno,
+    now_us: i64,
+    own: bool,
+    unread: bool,
+    sent: bool,
+) -> rusqlite::Result<()> {
+    // The session time is `session_time`'s: at least now, and later than
+    // every session of the owner.
+    let sql = if own {
+        "UPDATE sessions SET last_seqno = ?3,
+            session_ts = MAX(?4, IFNULL((SELECT MAX(x.session_ts) FROM sessions x
+                                         WHERE x.owner = ?1) + 1, ?4)),
+            ack_seqno = ?3, ack_ts = ?4, unread_count = 0, push_unread = 0, biz_unread = 0,
+            removed = 0, sent_count = sent_count + ?5
+         WHERE owner = ?1 AND session_type = 1 AND talker_id = ?2"
     } else {
-        conn.prepare_cached(
-            "UPDATE sessions SET last_seqno = ?3, session_ts = ?4, removed = 0,
-                unread_count = unread_count + ?5
-             WHERE owner = ?1 AND session_type = 1 AND talker_id = ?2",
-        )?
-        .execute(params![
-            owner.as_i64(),
-            talker.as_i64(),
-            seqno.get() as i64,
-            ts,
-            i64::from(unread)
-        ])?;
-    }
+        "UPDATE sessions SET last_seqno = ?3,
+            session_ts = MAX(?4, IFNULL((SELECT MAX(x.session_ts) FROM sessions x
+                                         WHERE x.owner = ?1) + 1, ?4)),
+            removed = 0, unread_count = unread_count + ?5
+         WHERE owner = ?1 AND session_type = 1 AND talker_id = ?2"
+    };
+    let added = if own { sent } else { unread };
+    conn.prepare_cached(sql)?.execute(params![
+        owner.as_i64(),
+        talker.as_i64(),
+        seqno.get() as i64,
+        now_us,
+        i64::from(added)
+    ])?;
     Ok(())
 }
 
-fn insert(
+/// Inserts a message into a conversation and makes it the newest.
+pub(in crate::store::sqlite) fn insert(
     conn: &Connection,
     conversation: i64,
     m: &Message,
@@ -229,15 +344,26 @@ fn store(
     conn: &Connection,
     keys: &KeyGen,
     ctx: &SendContext,
-    existing: Option<(i64, Seqno)>,
+    existing: Existing,
     plan: &MessagePlan,
 ) -> rusqlite::Result<SendOutcome> {
-    let (conversation, mut seqno) = match existing {
+    let (conversation, mut seqno) = match existing.conversation {
         Some(found) => found,
         None => open_conversation(conn, ctx.sender, ctx.receiver)?,
     };
-    ensure_session(conn, ctx.sender, ctx.receiver, conversation)?;
-    ensure_session(conn, ctx.receiver, ctx.sender, conversation)?;
+    if !existing.sender_session {
+        ensure_session(conn, ctx.sender, ctx.receiver, conversation)?;
+    }
+    if !existing.receiver_session {
+        ensure_session(conn, ctx.receiver, ctx.sender, conversation)?;
+    }
+    if plan.intercept {
+        conn.prepare_cached(
+            "UPDATE sessions SET is_intercept = 1
+             WHERE owner = ?1 AND session_type = 1 AND talker_id = ?2",
+        )?
+        .execute(params![ctx.receiver.as_i64(), ctx.sender.as_i64()])?;
+    }
     if let Some(recall) = plan.recall {
         conn.prepare_cached("UPDATE messages SET msg_status = 1 WHERE msg_key = ?1")?
             .execute([recall.target.get() as i64])?;
@@ -256,8 +382,10 @@ fn store(
         insert(conn, conversation, &message, draft.visible_to)?;
         let (sender, receiver) = (draft.sender, draft.receiver);
         let both = draft.visible_to.is_none();
-        if both || draft.visible_to == Some(sender) {
-            advance(conn, sender, receiver, seqno, ctx.now_us, true, false)?;
+        let shown_to_sender = both || draft.visible_to == Some(sender);
+        if shown_to_sender {
+            let sent = draft.counts_as_sent;
+            advance_counting(conn, sender, receiver, seqno, ctx.now_us, true, false, sent)?;
         }
         if both || draft.visible_to == Some(receiver) {
             advance(
@@ -270,7 +398,7 @@ fn store(
                 draft.counts_unread,
             )?;
         }
-        if both {
+        if draft.counts_as_sent && !shown_to_sender {
             conn.prepare_cached(
                 "UPDATE sessions SET sent_count = sent_count + 1
                  WHERE owner = ?1 AND session_type = 1 AND talker_id = ?2",
@@ -280,20 +408,17 @@ fn store(
         stored.push((message, draft.visible_to));
     }
     if let (Some(fingerprint), Some((first, _))) = (plan.remember, stored.first()) {
-        let now_secs = ctx.now_us / 1_000_000;
-        let since = ctx.retry.map_or(now_secs, |(_, since)| since);
-        conn.prepare_cached("DELETE FROM send_retries WHERE created_at < ?1")?
-            .execute([since])?;
-        conn.prepare_cached(
-            "INSERT OR REPLACE INTO send_retries (sender, fingerprint, msg_key, created_at)
-             VALUES (?1, ?2, ?3, ?4)",
-        )?
-        .execute(params![
-            ctx.sender.as_i64(),
-            &fingerprint[..],
-            first.msg_key.get() as i64,
-            now_secs
-        ])?;
+        remember(
+            conn,
+            ctx.sender,
+            &fingerprint,
+            ctx.retry.map(|(_, since)| since),
+            ctx.now_us,
+            first.msg_key,
+        )?;
+    }
+    if let Some(rate) = &plan.rate {
+        store_rate(conn, ctx.sender, rate)?;
     }
     Ok(SendOutcome::Stored {
         messages: stored,
@@ -301,7 +426,46 @@ fn store(
     })
 }
 
-fn stored_message(draft: &Draft, seqno: Seqno, msg_key: MsgKey, ts_us: i64) -> Message {
+/// The second in which old retry rows were last forgotten.
+static PURGED_AT: AtomicI64 = AtomicI64::new(i64::MIN);
+
+/// Remembers a send for retry detection (and forgets those older than
+/// `since`, unix seconds, or now).
+pub(in crate::store::sqlite) fn remember(
+    conn: &Connection,
+    sender: Mid,
+    fingerprint: &Fingerprint,
+    since: Option<i64>,
+    now_us: i64,
+    msg_key: MsgKey,
+) -> rusqlite::Result<()> {
+    let now_secs = now_us / 1_000_000;
+    let since = since.unwrap_or(now_secs);
+    // Look-ups ignore rows older than their window, so forgetting them is
+    // only housekeeping: once a second is enough, not once a send.
+    if PURGED_AT.swap(now_secs, Ordering::Relaxed) != now_secs {
+        conn.prepare_cached("DELETE FROM send_retries WHERE created_at < ?1")?
+            .execute([since])?;
+    }
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO send_retries (sender, fingerprint, msg_key, created_at)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        sender.as_i64(),
+        &fingerprint[..],
+        msg_key.get() as i64,
+        now_secs
+    ])?;
+    Ok(())
+}
+
+pub(in crate::store::sqlite) fn stored_message(
+    draft: &Draft,
+    seqno: Seqno,
+    msg_key: MsgKey,
+    ts_us: i64,
+) -> Message {
     Message {
         sender_uid: draft.sender.get(),
         receiver_type: 1,

@@ -17,7 +17,7 @@
 
 use rusqlite::{params, Connection};
 
-use super::super::accounts::{profile_at, PROFILE_COLUMNS};
+use super::super::accounts::{profile_at, PROFILE_COLUMNS, PROFILE_WIDTH};
 use super::{counts, relation_at};
 use crate::domain::paging::Page;
 use crate::domain::relation::RelationPair;
@@ -96,6 +96,42 @@ fn queries(kind: ListKind) -> (&'static str, Option<&'static str>) {
     }
 }
 
+/// The entries of a page whose keys `page_sql` selects (as `x`, with
+/// whatever `order` sorts them by; `?1` is the list's owner), in that
+/// order: each user's profile joined with both relation directions.
+pub(super) fn page_entries(
+    conn: &Connection,
+    page_sql: &str,
+    order: &str,
+    params: impl rusqlite::Params,
+) -> rusqlite::Result<Vec<ListEntry>> {
+    let sql = format!(
+        "SELECT {PROFILE_COLUMNS},
+                f.attribute, f.mtime, f.special,
+                (SELECT group_concat(tagid) FROM relation_tag_members t
+                 WHERE t.mid = ?1 AND t.fid = p.x),
+                b.attribute, b.mtime, b.special,
+                (SELECT group_concat(tagid) FROM relation_tag_members t
+                 WHERE t.mid = p.x AND t.fid = ?1)
+         FROM ({page_sql}) p
+         JOIN users u ON u.mid = p.x
+         LEFT JOIN relations f ON f.mid = ?1 AND f.fid = p.x
+         LEFT JOIN relations b ON b.mid = p.x AND b.fid = ?1
+         ORDER BY {order}"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params, |r| {
+        Ok(ListEntry {
+            profile: profile_at(r, 0)?,
+            pair: RelationPair {
+                forward: relation_at(r, PROFILE_WIDTH)?,
+                backward: relation_at(r, PROFILE_WIDTH + 4)?,
+            },
+        })
+    })?;
+    rows.collect()
+}
+
 /// A page of `owner`'s list; `None` for a group that is not the owner's.
 pub(super) fn list(
     conn: &Connection,
@@ -114,33 +150,14 @@ pub(super) fn list(
         _ => 0,
     };
     let (page_sql, count_sql) = queries(kind);
-    let sql = format!(
-        "SELECT {PROFILE_COLUMNS},
-                f.attribute, f.mtime, f.special,
-                (SELECT group_concat(tagid) FROM relation_tag_members t
-                 WHERE t.mid = ?1 AND t.fid = p.x),
-                b.attribute, b.mtime, b.special,
-                (SELECT group_concat(tagid) FROM relation_tag_members t
-                 WHERE t.mid = p.x AND t.fid = ?1)
-         FROM ({page_sql}) p
-         JOIN users u ON u.mid = p.x
-         LEFT JOIN relations f ON f.mid = ?1 AND f.fid = p.x
-         LEFT JOIN relations b ON b.mid = p.x AND b.fid = ?1
-         ORDER BY p.seq DESC"
-    );
     let limit = i64::try_from(page.limit).unwrap_or(i64::MAX);
     let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
-    let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![owner.as_i64(), limit, offset, other], |r| {
-        Ok(ListEntry {
-            profile: profile_at(r, 0)?,
-            pair: RelationPair {
-                forward: relation_at(r, 9)?,
-                backward: relation_at(r, 13)?,
-            },
-        })
-    })?;
-    let entries = rows.collect::<Result<Vec<_>, _>>()?;
+    let entries = page_entries(
+        conn,
+        page_sql,
+        "p.seq DESC",
+        params![owner.as_i64(), limit, offset, other],
+    )?;
     let stats = counts(conn, owner)?;
     let total = match (kind, count_sql) {
         (_, Some(sql)) => {
@@ -158,5 +175,6 @@ pub(super) fn list(
         entries,
         total,
         version: stats.version,
+        public_version: stats.public_version,
     }))
 }

@@ -2,13 +2,14 @@
 //! to fid; counts and versions kept by triggers (see the relations
 //! migration).
 
+mod fans;
 mod lists;
 mod tags;
 
 use async_trait::async_trait;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 
-use super::accounts::user_exists;
+use super::accounts::user_state;
 use super::Sqlite;
 use crate::domain::paging::Page;
 use crate::domain::relation::{
@@ -16,7 +17,9 @@ use crate::domain::relation::{
 };
 use crate::domain::tag::{sort_tags, TagEditFacts, TagName, TagNameFacts, TagWrite};
 use crate::domain::{Mid, TagId};
-use crate::store::relations::{GroupSizes, ListKind, ListPage, RelationStore};
+use crate::store::relations::{
+    FansQuery, FollowerNews, GroupSizes, ListKind, ListPage, NameFilter, RelationStore,
+};
 use crate::store::{Decide, StoreError};
 
 /// Reads a stored attribute; the table's CHECK allows only the three.
@@ -30,7 +33,7 @@ pub(super) fn attribute_or_none(code: Option<i64>) -> Option<Attribute> {
 }
 
 /// `mid`'s stored attribute towards `fid`, if any.
-pub(super) fn stored_attribute(
+pub(in crate::store::sqlite) fn stored_attribute(
     conn: &Connection,
     mid: Mid,
     fid: Mid,
@@ -56,7 +59,7 @@ fn step(conn: &Connection) -> rusqlite::Result<i64> {
 pub(super) fn counts(conn: &Connection, mid: Mid) -> rusqlite::Result<RelationCounts> {
     Ok(conn
         .prepare_cached(
-            "SELECT following, whisper, black, follower, version
+            "SELECT following, whisper, black, follower, version, public_version
              FROM relation_stats WHERE mid = ?1",
         )?
         .query_row([mid.as_i64()], |r| {
@@ -66,6 +69,7 @@ pub(super) fn counts(conn: &Connection, mid: Mid) -> rusqlite::Result<RelationCo
                 black: r.get::<_, i64>(2)?.max(0) as u64,
                 follower: r.get::<_, i64>(3)?.max(0) as u64,
                 version: r.get::<_, i64>(4)?.max(0) as u64,
+                public_version: r.get::<_, i64>(5)?.max(0) as u64,
             })
         })
         .optional()?
@@ -133,11 +137,12 @@ fn apply(conn: &Connection, writes: &[RelationWrite], now: i64) -> rusqlite::Res
                     None => current_seq(conn)?,
                 };
                 conn.prepare_cached(
-                    "INSERT INTO relations (mid, fid, attribute, special, mtime, seq)
-                     VALUES (?1, ?2, ?3, 0, ?4, ?5)
+                    "INSERT INTO relations (mid, fid, attribute, special, mtime, seq, made_seq)
+                     VALUES (?1, ?2, ?3, 0, ?4, ?5, ?5)
                      ON CONFLICT (mid, fid) DO UPDATE SET
                         attribute = excluded.attribute, special = 0,
-                        mtime = excluded.mtime, seq = excluded.seq",
+                        mtime = excluded.mtime, seq = excluded.seq,
+                        made_seq = excluded.made_seq",
                 )?
                 .execute(params![
                     mid.as_i64(),
@@ -173,7 +178,7 @@ fn apply(conn: &Connection, writes: &[RelationWrite], now: i64) -> rusqlite::Res
     Ok(())
 }
 
-fn modify(
+pub(in crate::store::sqlite) fn modify(
     conn: &Connection,
     mid: Mid,
     fid: Mid,
@@ -183,7 +188,7 @@ fn modify(
     let facts = ModifyFacts {
         mid,
         fid,
-        target_exists: user_exists(conn, fid)?,
+        target: user_state(conn, fid)?,
         mine: stored_attribute(conn, mid, fid)?,
         theirs: stored_attribute(conn, fid, mid)?,
         counts: counts(conn, mid)?,
@@ -233,6 +238,30 @@ impl RelationStore for Sqlite {
             .await
     }
 
+    async fn fans(&self, owner: Mid, query: FansQuery) -> Result<ListPage, StoreError> {
+        self.read(move |conn| Ok(fans::fans(conn, owner, query)?))
+            .await
+    }
+
+    async fn search_followings(
+        &self,
+        owner: Mid,
+        filter: NameFilter,
+        page: Page,
+    ) -> Result<ListPage, StoreError> {
+        self.read(move |conn| Ok(fans::search_followings(conn, owner, filter, page)?))
+            .await
+    }
+
+    async fn follower_news(&self, mid: Mid) -> Result<FollowerNews, StoreError> {
+        self.read(move |conn| Ok(fans::news(conn, mid)?)).await
+    }
+
+    async fn followers_seen(&self, mid: Mid, at: i64, version: u64) -> Result<(), StoreError> {
+        self.write(move |conn| Ok(fans::seen(conn, mid, at, version)?))
+            .await
+    }
+
     async fn relation_counts(&self, mid: Mid) -> Result<RelationCounts, StoreError> {
         self.read(move |conn| Ok(counts(conn, mid)?)).await
     }
@@ -277,7 +306,7 @@ impl RelationStore for Sqlite {
             .await
     }
 
-    async fn delete_tag(&self, mid: Mid, tagid: TagId) -> Result<(), StoreError> {
+    async fn delete_tag(&self, mid: Mid, tagid: TagId) -> Result<bool, StoreError> {
         self.write(move |conn| Ok(tags::delete(conn, mid, tagid)?))
             .await
     }

@@ -133,14 +133,15 @@ pub(super) fn rename(
     Ok(())
 }
 
-pub(super) fn delete(conn: &Connection, mid: Mid, tagid: TagId) -> rusqlite::Result<()> {
-    if owns(conn, mid, tagid)? {
-        conn.prepare_cached("DELETE FROM relation_tag_members WHERE mid = ?1 AND tagid = ?2")?
-            .execute(params![mid.as_i64(), tagid.get()])?;
-        conn.prepare_cached("DELETE FROM relation_tags WHERE tagid = ?1")?
-            .execute([tagid.get()])?;
+pub(super) fn delete(conn: &Connection, mid: Mid, tagid: TagId) -> rusqlite::Result<bool> {
+    if !owns(conn, mid, tagid)? {
+        return Ok(false);
     }
-    Ok(())
+    conn.prepare_cached("DELETE FROM relation_tag_members WHERE mid = ?1 AND tagid = ?2")?
+        .execute(params![mid.as_i64(), tagid.get()])?;
+    conn.prepare_cached("DELETE FROM relation_tags WHERE tagid = ?1")?
+        .execute([tagid.get()])?;
+    Ok(true)
 }
 
 fn member_tags(conn: &Connection, mid: Mid, fid: Mid) -> rusqlite::Result<Vec<TagId>> {

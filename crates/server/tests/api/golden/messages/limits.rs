@@ -79,5 +79,10 @@ async fn send_limits_transcript() {
         As::User(&bob),
     )
     .await;
+    rec.get(
+        &format!("/link_setting/v1/link_setting/is_limit?uid={b}"),
+        As::User(&alice),
+    )
+    .await;
     rec.finish();
 }

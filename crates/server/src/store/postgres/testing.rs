@@ -1,0 +1,148 @@
+//! Throwaway schemas for tests (the contract suite, the HTTP suite, the
+//! multi-node tests): each run of a store gets an empty schema of its own
+//! in a shared database, dropped afterwards.
+
+use std::str::FromStr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Once;
+
+use tokio_postgres::NoTls;
+
+use crate::store::StoreError;
+
+/// Names of test schemas: this prefix, the pid of the process that made
+/// it, and a counter.
+const PREFIX: &str = "sixin_test_";
+
+/// An empty schema in the database at a URL, dropped when this is.
+#[derive(Debug)]
+pub struct TestDatabase {
+    base: String,
+    schema: String,
+}
+
+impl TestDatabase {
+    /// Creates a new schema in the database at `base_url`. The first call
+    /// of a process also drops the schemas that processes no longer running
+    /// left behind.
+    pub async fn create(base_url: &str) -> Result<TestDatabase, StoreError> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        static SWEEP: Once = Once::new();
+        let pid = std::process::id();
+        let schema = format!("{PREFIX}{pid}_{}", COUNTER.fetch_add(1, Ordering::Relaxed));
+        let client = connect(base_url).await?;
+        let mut sweep = false;
+        SWEEP.call_once(|| sweep = true);
+        if sweep {
+            sweep_orphans(&client).await?;
+        }
+        client
+            .batch_execute(&format!("CREATE SCHEMA {schema}"))
+            .await?;
+        Ok(TestDatabase {
+            base: base_url.to_owned(),
+            schema,
+        })
+    }
+
+    /// The URL of the database with the schema as the search path: give
+    /// it to `--database-url`.
+    pub fn url(&self) -> String {
+        let separator = if self.base.contains('?') { '&' } else { '?' };
+        format!(
+            "{}{separator}options=-c%20search_path%3D{}",
+            self.base, self.schema
+        )
+    }
+
+    /// The schema's name.
+    pub fn schema(&self) -> &str {
+        &self.schema
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let base = self.base.clone();
+        let schema = self.schema.clone();
+        // A thread of its own: this may be dropped inside an async runtime.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            runtime.block_on(async {
+                let client = connect(&base).await.ok()?;
+                client
+                    .batch_execute(&format!(
+                        "SET lock_timeout = '10s'; DROP SCHEMA IF EXISTS {schema} CASCADE"
+                    ))
+                    .await
+                    .ok()
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Some(()))) {
+            // The next test run sweeps it.
+            tracing::warn!(schema = %self.schema, "could not drop a test schema");
+        }
+    }
+}
+
+async fn connect(url: &str) -> Result<tokio_postgres::Client, StoreError> {
+    let config = tokio_postgres::Config::from_str(url)?;
+    let (client, connection) = config.connect(NoTls).await?;
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    Ok(client)
+}
+
+/// Drops the test schemas of processes that are gone.
+async fn sweep_orphans(client: &tokio_postgres::Client) -> Result<(), StoreError> {
+    let rows = client
+        .query(
+            "SELECT nspname FROM pg_namespace WHERE starts_with(nspname, $1)",
+            &[&PREFIX],
+        )
+        .await?;
+    for row in rows {
+        let name: String = row.get(0);
+        let pid = name
+            .strip_prefix(PREFIX)
+            .and_then(|rest| rest.split('_').next())
+            .and_then(|pid| pid.parse::<u32>().ok());
+        let alive = pid.is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
+        if !alive {
+            let _ = client
+                .batch_execute(&format!("DROP SCHEMA IF EXISTS {name} CASCADE"))
+                .await;
+        }
+    }
+    Ok(())
+}
+
+/// The variable naming the database tests may make schemas in.
+pub const TEST_DATABASE_URL: &str = "SIXIN_TEST_DATABASE_URL";
+
+/// The database tests may make schemas in, if one is configured. Without
+/// one, says once (past the test harness's capture) that the PostgreSQL
+/// runs are skipped and how to enable them.
+pub fn test_database_url() -> Option<String> {
+    static SAID: Once = Once::new();
+    match std::env::var(TEST_DATABASE_URL) {
+        Ok(url) if !url.trim().is_empty() => Some(url),
+        _ => {
+            SAID.call_once(|| {
+                use std::io::Write;
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "\nNOTE: {TEST_DATABASE_URL} is not set: the PostgreSQL runs are SKIPPED \
+                     (they pass without running). To run them against a PostgreSQL server: \
+                     {TEST_DATABASE_URL}=postgres://postgres@127.0.0.1:5432/postgres cargo test --workspace\n"
+                );
+            });
+            None
+        }
+    }
+}
