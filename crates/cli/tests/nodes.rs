@@ -15,6 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use sixin_api::admin::CreateUser;
+use sixin_api::push::ServerFrame;
 use sixin_api::relation::Act;
 use sixin_client::Client;
 use sixin_server::store::postgres::{TestDatabase, TEST_DATABASE_URL};
@@ -40,11 +41,38 @@ fn cluster_urls() -> Option<(String, String)> {
     }
 }
 
+/// This test's subjects and resume log on the shared NATS server (other
+/// tests' communities use the same mids); the stream is deleted on drop.
+struct Subjects {
+    nats_url: String,
+    prefix: String,
+}
+
+impl Subjects {
+    fn new(nats_url: &str) -> Subjects {
+        Subjects {
+            nats_url: nats_url.to_owned(),
+            prefix: format!("sixin-test-{}", sixin_server::secrets::random_hex(6)),
+        }
+    }
+}
+
+impl Drop for Subjects {
+    fn drop(&mut self) {
+        let (url, prefix) = (self.nats_url.clone(), self.prefix.clone());
+        let _ = std::thread::spawn(move || {
+            runtime().block_on(sixin_server::cluster::log::delete(&url, &prefix))
+        })
+        .join();
+    }
+}
+
 /// Starts `n` nodes at once on one database, NATS and data directory.
-fn start_nodes(n: usize, dir: &Path, database_url: &str, nats_url: &str) -> Vec<Server> {
+fn start_nodes(n: usize, dir: &Path, database_url: &str, nats: &Subjects) -> Vec<Server> {
     let handles: Vec<_> = (0..n)
         .map(|_| {
-            let (dir, db, nats) = (dir.to_owned(), database_url.to_owned(), nats_url.to_owned());
+            let (dir, db) = (dir.to_owned(), database_url.to_owned());
+            let (url, prefix) = (nats.nats_url.clone(), nats.prefix.clone());
             std::thread::spawn(move || {
                 Server::start_with(
                     &dir,
@@ -52,7 +80,9 @@ fn start_nodes(n: usize, dir: &Path, database_url: &str, nats_url: &str) -> Vec<
                         "--database-url",
                         &db,
                         "--nats-url",
-                        &nats,
+                        &url,
+                        "--nats-subject-prefix",
+                        &prefix,
                         "--send-burst",
                         "100000",
                     ],
@@ -118,8 +148,9 @@ fn a_node_killed_under_load_loses_nothing_it_acknowledged() {
     let rt = runtime();
     let db = rt.block_on(TestDatabase::create(&database_url)).unwrap();
     let dir = tempfile::tempdir().unwrap();
+    let subjects = Subjects::new(&nats_url);
     // Both start at once on an empty schema: one migrates, the other waits.
-    let mut nodes = start_nodes(2, dir.path(), &db.url(), &nats_url);
+    let mut nodes = start_nodes(2, dir.path(), &db.url(), &subjects);
     let b = nodes.pop().unwrap();
     let a = nodes.pop().unwrap();
     let (a_base, b_base) = (a.base.clone(), b.base.clone());
@@ -223,5 +254,117 @@ fn a_node_killed_under_load_loses_nothing_it_acknowledged() {
         acknowledged
     });
     assert!(acknowledged.len() >= 200, "{}", acknowledged.len());
+    drop(b);
+}
+
+/// The `id`, talker and text of every `message` frame until `count` of them
+/// came, failing after 10 s; other frames (relations, reads) are skipped.
+async fn messages(events: &mut sixin_client::push::Events, count: usize) -> Vec<(String, String)> {
+    let mut seen = Vec::new();
+    while seen.len() < count {
+        let frame = tokio::time::timeout(Duration::from_secs(10), events.next())
+            .await
+            .unwrap_or_else(|_| panic!("only {seen:?} pushed within 10 s"))
+            .expect("the connection stays open")
+            .unwrap();
+        if let ServerFrame::Message { id, message, .. } = frame {
+            seen.push((id, message.content));
+        }
+    }
+    seen
+}
+
+#[test]
+fn a_push_client_resumes_on_the_other_node_after_its_node_is_killed() {
+    let Some((database_url, nats_url)) = cluster_urls() else {
+        return;
+    };
+    let rt = runtime();
+    let db = rt.block_on(TestDatabase::create(&database_url)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let subjects = Subjects::new(&nats_url);
+    let mut nodes = start_nodes(2, dir.path(), &db.url(), &subjects);
+    let b = nodes.pop().unwrap();
+    let a = nodes.pop().unwrap();
+    let (a_base, b_base) = (a.base.clone(), b.base.clone());
+    let text = |n: usize| format!("{{\"content\":\"m{n}\"}}");
+
+    let (alice_id, bob_id, last_seen) = rt.block_on(async {
+        let (alice_id, alice_on_a) = user(&a_base, "alice").await;
+        let (bob_id, bob_on_a) = user(&a_base, "bob").await;
+        let alice_on_b = Client::new(&b_base).with_cookies(alice_on_a.cookies().unwrap().clone());
+        assert_eq!(
+            bob_on_a
+                .modify_relation(alice_id, Act::Follow)
+                .await
+                .unwrap()
+                .code,
+            0
+        );
+        let mut events = bob_on_a.events(None).await.expect("push on node A");
+        assert!(matches!(
+            events.next().await.unwrap().unwrap(),
+            ServerFrame::Hello { resumed: false, .. }
+        ));
+        // Sent through both nodes; Bob's connection on node A gets them all.
+        for n in 1..=4 {
+            let through = if n % 2 == 0 { &alice_on_a } else { &alice_on_b };
+            let sent = through.send_text(bob_id, &format!("m{n}")).await.unwrap();
+            assert_eq!(sent.code, 0, "{sent:?}");
+        }
+        let seen = messages(&mut events, 4).await;
+        assert_eq!(
+            seen.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>(),
+            (1..=4).map(text).collect::<Vec<_>>()
+        );
+        // Bob has looked at m1..m3 only; m4 is on his screen's way when
+        // node A dies.
+        (alice_id, bob_id, seen[2].0.clone())
+    });
+    a.kill9();
+    rt.block_on(async move {
+        let admin = Client::new(&b_base).with_admin_token(TOKEN);
+        let login = |mid: u64| {
+            let admin = admin.clone();
+            async move { admin.create_session(mid).await.unwrap().data.unwrap() }
+        };
+        let alice = Client::new(&b_base).with_cookies(login(alice_id).await);
+        let bob = Client::new(&b_base).with_cookies(login(bob_id).await);
+        for n in 5..=6 {
+            assert_eq!(
+                alice
+                    .send_text(bob_id, &format!("m{n}"))
+                    .await
+                    .unwrap()
+                    .code,
+                0
+            );
+        }
+        let mut events = bob.events(Some(&last_seen)).await.expect("push on node B");
+        match events.next().await.unwrap().unwrap() {
+            ServerFrame::Hello { id, resumed } => {
+                assert!(resumed, "resumed on node B from {last_seen}");
+                assert_eq!(id, last_seen);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(alice.send_text(bob_id, "m7").await.unwrap().code, 0);
+        let missed = messages(&mut events, 4).await;
+        assert_eq!(
+            missed.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>(),
+            (4..=7).map(text).collect::<Vec<_>>(),
+            "exactly what was missed, in order, then what came next"
+        );
+        let ids: Vec<&String> = missed.iter().map(|(id, _)| id).collect();
+        let mut unique = ids.clone();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "no id twice");
+        assert!(
+            tokio::time::timeout(Duration::from_millis(500), messages(&mut events, 1))
+                .await
+                .is_err(),
+            "nothing twice"
+        );
+    });
     drop(b);
 }

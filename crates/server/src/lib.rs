@@ -174,7 +174,15 @@ pub async fn open_with_clock(
     let public_url: Arc<str> = config.public_url(bound).into();
     let events = Arc::new(EventBus::default());
     let cluster = match &config.nats_url {
-        Some(url) => Some(Cluster::join(url, &config.nats_subject_prefix, events.clone()).await?),
+        Some(url) => Some(
+            Cluster::join(
+                url,
+                &config.nats_subject_prefix,
+                config.resume_log.limits(),
+                events.clone(),
+            )
+            .await?,
+        ),
         None => None,
     };
     let services = Services::new(Setup {

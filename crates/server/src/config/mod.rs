@@ -12,8 +12,10 @@ use crate::service::messages::RateLimits;
 use crate::service::{CustomerLimits, MessageLimits};
 
 mod limits;
+mod nodes;
 
 pub use limits::{ConnectionLimits, GuardConfig};
+pub use nodes::ResumeLogConfig;
 
 /// How `sixin serve` is configured. Each flag can also be given as an
 /// environment variable named `SIXIN_` plus the flag in upper case.
@@ -87,6 +89,9 @@ pub struct Config {
     /// different ones.
     #[arg(long, env = "SIXIN_NATS_SUBJECT_PREFIX", default_value = "sixin")]
     pub nats_subject_prefix: String,
+
+    #[command(flatten)]
+    pub resume_log: ResumeLogConfig,
 
     /// Longest `msg[content]` accepted by send_msg, in bytes (21007 beyond;
     /// the documents give 2000).
@@ -334,6 +339,7 @@ impl Config {
             database_connections: 16,
             nats_url: None,
             nats_subject_prefix: crate::cluster::DEFAULT_PREFIX.into(),
+            resume_log: ResumeLogConfig::default(),
             max_msg_bytes: 2000,
             recall_window_secs: 120,
             image_retention_days: 0,

@@ -102,6 +102,7 @@ async fn open_events(
         .services
         .push
         .connect(user.mid, query.last_event_id.as_deref())
+        .await
         .map_err(Refusal::from)?;
     Ok(upgrade
         .max_message_size(MAX_CLIENT_FRAME)

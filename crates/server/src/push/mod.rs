@@ -20,11 +20,20 @@
 //! post itself wrote one session row per member), keeps only those with a
 //! mailbox here, and only then builds their notices.
 //!
-//! Ids are `<node epoch>:<n>`, the epoch random per start: an id from
-//! another node or an earlier run is not resumed from, and the client is
-//! told to re-sync from the database, which stays the source of truth.
+//! Ids are `<epoch>:<n>`. On one node the epoch is random per start and
+//! `n` counts this node's notices: an id from another node or an earlier
+//! run is not resumed from, and the client is told to re-sync from the
+//! database, which stays the source of truth. With several nodes
+//! (`--nats-url`, [`Hub::shared`]) every node numbers the same events the
+//! same way: the events come in the order of the community's resume log
+//! (a JetStream stream, `crate::cluster::log`), the epoch names that
+//! stream and `n` is an event's place in it (times 8, plus the notice's
+//! place among those the event gives its user). A client reconnecting to
+//! another node, or to this one after it forgot them, resumes from the
+//! log ([`shared`]); what the log no longer holds is a re-sync.
 
 pub mod notice;
+mod shared;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,6 +44,7 @@ use async_trait::async_trait;
 use tokio::sync::{mpsc, watch};
 
 pub use notice::Notice;
+pub use shared::{Backlog, BacklogError};
 
 use crate::domain::group::GroupId;
 use crate::domain::Mid;
@@ -109,10 +119,16 @@ pub struct Hub {
     members: Box<dyn Members>,
     state: Mutex<State>,
     closing: watch::Sender<bool>,
+    /// With several nodes: the log every node numbers events by.
+    shared: Option<Arc<dyn Backlog>>,
+    /// The id of the last numbered notice, as `State::last` (for a
+    /// connection waiting for this node to catch up with another).
+    progress: watch::Sender<u64>,
 }
 
 struct State {
-    /// The id of the last numbered notice.
+    /// The id of the last numbered notice (with a shared log: the last
+    /// id the last event handled could have given).
     last: u64,
     users: HashMap<Mid, Mailbox>,
     connections: usize,
@@ -146,19 +162,51 @@ impl std::fmt::Debug for Hub {
 const SWEEP_EVERY: Duration = Duration::from_secs(10);
 
 impl Hub {
+    /// The hub of a node on its own: it numbers the events it hears.
     pub fn new(limits: PushLimits, members: Box<dyn Members>) -> Hub {
+        Hub::with(limits, members, crate::secrets::random_hex(4), None, 0)
+    }
+
+    /// The hub of one of several nodes: it numbers the events of `log`
+    /// ([`Hub::on_sequenced`]), whose last one before this node joined
+    /// was `joined_at`, and ignores what the bus hands it.
+    pub fn shared(
+        limits: PushLimits,
+        members: Box<dyn Members>,
+        log: Arc<dyn Backlog>,
+        joined_at: u64,
+    ) -> Hub {
+        let epoch = log.epoch().to_owned();
+        Hub::with(
+            limits,
+            members,
+            epoch,
+            Some(log),
+            shared::last_id(joined_at),
+        )
+    }
+
+    fn with(
+        limits: PushLimits,
+        members: Box<dyn Members>,
+        epoch: String,
+        shared: Option<Arc<dyn Backlog>>,
+        last: u64,
+    ) -> Hub {
         Hub {
-            epoch: crate::secrets::random_hex(4),
+            epoch,
             limits,
             members,
             state: Mutex::new(State {
-                last: 0,
+                last,
                 users: HashMap::new(),
                 connections: 0,
                 next_conn: 0,
                 swept: Instant::now(),
             }),
             closing: watch::channel(false).0,
+            shared,
+            progress: watch::channel(last).0,
         }
     }
 
@@ -167,12 +215,42 @@ impl Hub {
     }
 
     /// A connection for `mid`, resuming after `last_event_id` when this
-    /// node still holds everything since.
-    pub fn connect(
+    /// node still holds everything since (or, with several nodes, the
+    /// resume log does).
+    pub async fn connect(
         self: &Arc<Self>,
         mid: Mid,
         last_event_id: Option<&str>,
     ) -> Result<Subscription, Refused> {
+        let asked = last_event_id.and_then(|id| self.parse_id(id));
+        if self.shared.is_none() {
+            return self
+                .register(mid, asked)
+                .map(|(subscription, _)| subscription);
+        }
+        if let Some(n) = asked {
+            // Seen on a node that is ahead of this one.
+            self.catch_up(n).await;
+        }
+        let (mut subscription, from_log) = self.register(mid, asked)?;
+        if let Some((after, upto)) = from_log {
+            if let Some(replay) = self.replay_from_log(mid, after, upto).await {
+                subscription.resumed = true;
+                subscription.position = after;
+                subscription.replay = replay;
+            }
+        }
+        Ok(subscription)
+    }
+
+    /// Takes the connection of `mid`, resuming after `asked` from the
+    /// mailbox when it holds everything since; otherwise, with a shared
+    /// log, also says which ids to look for there: `(asked, last)`.
+    fn register(
+        self: &Arc<Self>,
+        mid: Mid,
+        asked: Option<u64>,
+    ) -> Result<(Subscription, Option<(u64, u64)>), Refused> {
         if *self.closing.borrow() {
             return Err(Refused::Closing);
         }
@@ -202,9 +280,11 @@ impl Hub {
             conns: Vec::new(),
             idle_since: None,
         });
-        let resumed_after = last_event_id
-            .and_then(|id| self.parse_id(id))
-            .filter(|&n| !fresh && n >= mailbox.floor && n <= last);
+        let resumed_after = asked.filter(|&n| !fresh && n >= mailbox.floor && n <= last);
+        let from_log = match (resumed_after, asked) {
+            (None, Some(n)) if self.shared.is_some() && n <= last => Some((n, last)),
+            _ => None,
+        };
         let replay = match resumed_after {
             Some(n) => mailbox.log.iter().filter(|p| p.id > n).cloned().collect(),
             None => VecDeque::new(),
@@ -218,7 +298,7 @@ impl Hub {
         });
         mailbox.idle_since = None;
         state.connections += 1;
-        Ok(Subscription {
+        let subscription = Subscription {
             hub: self.clone(),
             mid,
             conn,
@@ -228,7 +308,8 @@ impl Hub {
             rx,
             lagged,
             closing: self.closing.subscribe(),
-        })
+        };
+        Ok((subscription, from_log))
     }
 
     /// Tells every connection that the server is shutting down.
@@ -262,23 +343,67 @@ impl Hub {
         }
     }
 
-    /// Those of `members` who have a mailbox here.
-    fn present(&self, mut members: Vec<Mid>) -> Vec<Mid> {
-        let state = self.state.lock().expect("push state");
-        members.retain(|mid| state.users.contains_key(mid));
-        members
+    /// The members of the fan group whose message `event` is, when anyone
+    /// is connected here (none otherwise, and for other events).
+    async fn members_of(&self, event: &Event) -> Vec<Mid> {
+        match notice::group_of(event) {
+            Some(_) if self.state.lock().expect("push state").users.is_empty() => Vec::new(),
+            Some(group) => self.members.members(group).await.unwrap_or_else(|err| {
+                // Its members re-sync over HTTP when they next look.
+                tracing::warn!(error = ?err, group = group.get(), "group message not pushed");
+                Vec::new()
+            }),
+            None => Vec::new(),
+        }
     }
 
-    fn deliver(&self, heard: Vec<(Mid, Notice)>) {
+    /// Hands `event`'s notices to the mailboxes here (a group's message:
+    /// to those of `members` with one). `seq`: the event's place in the
+    /// shared log (`None`: this node numbers its notices itself). Who has
+    /// a mailbox is looked at under the same lock that numbers, so a
+    /// connection made meanwhile gets either the event or its id.
+    fn deliver(&self, event: &Event, members: &[Mid], seq: Option<u64>) {
         let mut state = self.state.lock().expect("push state");
+        if let Some(seq) = seq {
+            let handled = shared::seq_of(state.last);
+            if seq <= handled {
+                return;
+            }
+            if seq > handled + 1 {
+                tracing::warn!(
+                    from = handled + 1,
+                    to = seq - 1,
+                    "events lost before this node read them: push clients re-sync"
+                );
+                state.lose_before(shared::last_id(seq - 1));
+            }
+        }
+        let present: Vec<Mid> = members
+            .iter()
+            .copied()
+            .filter(|mid| state.users.contains_key(mid))
+            .collect();
+        let heard = notice::notices(event, &present);
         let State { last, users, .. } = &mut *state;
+        let mut place = (None, 0);
         for (mid, notice) in heard {
+            // Its place among the notices of this event to this user.
+            place = match place {
+                (Some(previous), k) if previous == mid => (Some(mid), k + 1),
+                _ => (Some(mid), 0),
+            };
             let Some(mailbox) = users.get_mut(&mid) else {
                 continue;
             };
             let pushed = if notice.lasts() {
-                *last += 1;
-                let pushed = Arc::new(Pushed { id: *last, notice });
+                let id = match seq {
+                    Some(seq) => shared::id(seq, place.1),
+                    None => {
+                        *last += 1;
+                        *last
+                    }
+                };
+                let pushed = Arc::new(Pushed { id, notice });
                 mailbox.log.push_back(pushed.clone());
                 if mailbox.log.len() > self.limits.replay {
                     if let Some(gone) = mailbox.log.pop_front() {
@@ -289,20 +414,30 @@ impl Hub {
             } else {
                 Arc::new(Pushed { id: 0, notice })
             };
-            let had = mailbox.conns.len();
-            mailbox
-                .conns
-                .retain(|conn| match conn.tx.try_send(pushed.clone()) {
-                    Ok(()) => true,
-                    Err(mpsc::error::TrySendError::Full(_)) => {
-                        conn.lagged.store(true, Ordering::Release);
-                        false
-                    }
-                    Err(mpsc::error::TrySendError::Closed(_)) => false,
-                });
-            if had > 0 && mailbox.conns.is_empty() {
-                mailbox.idle_since = Some(Instant::now());
-            }
+            mailbox.send(pushed);
+        }
+        if let Some(seq) = seq {
+            *last = shared::last_id(seq);
+            self.progress.send_replace(*last);
+        }
+    }
+}
+
+impl Mailbox {
+    /// Queues `pushed` for every connection, dropping those that lag.
+    fn send(&mut self, pushed: Arc<Pushed>) {
+        let had = self.conns.len();
+        self.conns
+            .retain(|conn| match conn.tx.try_send(pushed.clone()) {
+                Ok(()) => true,
+                Err(mpsc::error::TrySendError::Full(_)) => {
+                    conn.lagged.store(true, Ordering::Release);
+                    false
+                }
+                Err(mpsc::error::TrySendError::Closed(_)) => false,
+            });
+        if had > 0 && self.conns.is_empty() {
+            self.idle_since = Some(Instant::now());
         }
     }
 }
@@ -333,22 +468,12 @@ impl State {
 #[async_trait]
 impl Subscriber for Hub {
     async fn on_event(&self, event: &Event) {
-        let members = match notice::group_of(event) {
-            Some(_) if self.state.lock().expect("push state").users.is_empty() => return,
-            Some(group) => match self.members.members(group).await {
-                Ok(members) => self.present(members),
-                Err(err) => {
-                    // Its members re-sync over HTTP when they next look.
-                    tracing::warn!(error = ?err, group = group.get(), "group message not pushed");
-                    return;
-                }
-            },
-            None => Vec::new(),
-        };
-        let heard = notice::notices(event, &members);
-        if !heard.is_empty() {
-            self.deliver(heard);
+        if self.shared.is_some() {
+            // Heard in the shared log's order instead (`on_sequenced`).
+            return;
         }
+        let members = self.members_of(event).await;
+        self.deliver(event, &members, None);
     }
 
     fn hears_other_nodes(&self) -> bool {

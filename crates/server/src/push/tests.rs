@@ -78,8 +78,8 @@ async fn nothing_more(sub: &mut Subscription) {
 #[tokio::test]
 async fn each_user_hears_only_their_own() {
     let hub = hub(limits());
-    let mut alice = hub.connect(mid(1), None).unwrap();
-    let mut bob = hub.connect(mid(2), None).unwrap();
+    let mut alice = hub.connect(mid(1), None).await.unwrap();
+    let mut bob = hub.connect(mid(2), None).await.unwrap();
     read(&hub, 1, 5).await;
     assert_eq!(reads(&mut alice, 1).await, [5]);
     nothing_more(&mut bob).await;
@@ -89,8 +89,8 @@ async fn each_user_hears_only_their_own() {
 #[tokio::test]
 async fn every_device_of_a_user_hears_it() {
     let hub = hub(limits());
-    let mut phone = hub.connect(mid(1), None).unwrap();
-    let mut laptop = hub.connect(mid(1), None).unwrap();
+    let mut phone = hub.connect(mid(1), None).await.unwrap();
+    let mut laptop = hub.connect(mid(1), None).await.unwrap();
     read(&hub, 1, 5).await;
     assert_eq!(reads(&mut phone, 1).await, [5]);
     assert_eq!(reads(&mut laptop, 1).await, [5]);
@@ -99,7 +99,7 @@ async fn every_device_of_a_user_hears_it() {
 #[tokio::test]
 async fn a_reconnect_resumes_after_the_last_id_seen_without_loss_or_repeat() {
     let hub = hub(limits());
-    let mut first = hub.connect(mid(1), None).unwrap();
+    let mut first = hub.connect(mid(1), None).await.unwrap();
     read(&hub, 1, 1).await;
     read(&hub, 2, 100).await;
     read(&hub, 1, 2).await;
@@ -109,7 +109,7 @@ async fn a_reconnect_resumes_after_the_last_id_seen_without_loss_or_repeat() {
     };
     drop(first);
     read(&hub, 1, 3).await;
-    let mut again = hub.connect(mid(1), Some(&seen)).unwrap();
+    let mut again = hub.connect(mid(1), Some(&seen)).await.unwrap();
     assert!(again.resumed);
     assert_eq!(again.position(), seen);
     read(&hub, 1, 4).await;
@@ -123,14 +123,14 @@ async fn ids_from_elsewhere_or_too_old_are_not_resumed() {
         replay: 2,
         ..limits()
     });
-    let keep = hub.connect(mid(1), None).unwrap();
+    let keep = hub.connect(mid(1), None).await.unwrap();
     let start = keep.position();
     for seqno in 1..=3 {
         read(&hub, 1, seqno).await;
     }
     let other_node = Hub::new(limits(), Box::new(Group40::default())).event_id(0);
     for id in [other_node.as_str(), "garbage", "x:1", start.as_str()] {
-        let sub = hub.connect(mid(1), Some(id)).unwrap();
+        let sub = hub.connect(mid(1), Some(id)).await.unwrap();
         assert!(!sub.resumed, "{id} is not resumed");
         assert_eq!(sub.position(), hub.event_id(3), "starts from now");
     }
@@ -139,11 +139,11 @@ async fn ids_from_elsewhere_or_too_old_are_not_resumed() {
 #[tokio::test]
 async fn a_user_unknown_here_resumes_nothing() {
     let hub = hub(limits());
-    let other = hub.connect(mid(2), None).unwrap();
+    let other = hub.connect(mid(2), None).await.unwrap();
     let id = other.position();
     // User 1 had no mailbox: what they missed was never kept.
     read(&hub, 1, 1).await;
-    let sub = hub.connect(mid(1), Some(&id)).unwrap();
+    let sub = hub.connect(mid(1), Some(&id)).await.unwrap();
     assert!(!sub.resumed);
 }
 
@@ -153,14 +153,14 @@ async fn a_lagging_connection_is_dropped_told_and_can_resume_from_the_log() {
         queue: 2,
         ..limits()
     });
-    let mut slow = hub.connect(mid(1), None).unwrap();
+    let mut slow = hub.connect(mid(1), None).await.unwrap();
     let start = slow.position();
     for seqno in 1..=5 {
         read(&hub, 1, seqno).await;
     }
     assert!(matches!(slow.next().await, Next::Lagged));
     drop(slow);
-    let mut again = hub.connect(mid(1), Some(&start)).unwrap();
+    let mut again = hub.connect(mid(1), Some(&start)).await.unwrap();
     assert!(again.resumed);
     assert_eq!(reads(&mut again, 5).await, [1, 2, 3, 4, 5]);
 }
@@ -168,34 +168,40 @@ async fn a_lagging_connection_is_dropped_told_and_can_resume_from_the_log() {
 #[tokio::test]
 async fn connections_are_capped_per_user_and_per_node() {
     let hub = hub(limits());
-    let a1 = hub.connect(mid(1), None).unwrap();
-    let _a2 = hub.connect(mid(1), None).unwrap();
+    let a1 = hub.connect(mid(1), None).await.unwrap();
+    let _a2 = hub.connect(mid(1), None).await.unwrap();
     assert_eq!(
-        hub.connect(mid(1), None).err(),
+        hub.connect(mid(1), None).await.err(),
         Some(Refused::TooManyForUser)
     );
-    let _b = hub.connect(mid(2), None).unwrap();
-    let _c = hub.connect(mid(3), None).unwrap();
-    assert_eq!(hub.connect(mid(4), None).err(), Some(Refused::TooMany));
+    let _b = hub.connect(mid(2), None).await.unwrap();
+    let _c = hub.connect(mid(3), None).await.unwrap();
+    assert_eq!(
+        hub.connect(mid(4), None).await.err(),
+        Some(Refused::TooMany)
+    );
     assert_eq!(hub.connections(), 4);
     drop(a1);
     assert_eq!(hub.connections(), 3);
-    hub.connect(mid(4), None).unwrap();
+    hub.connect(mid(4), None).await.unwrap();
 }
 
 #[tokio::test]
 async fn closing_ends_every_stream() {
     let hub = hub(limits());
-    let mut sub = hub.connect(mid(1), None).unwrap();
+    let mut sub = hub.connect(mid(1), None).await.unwrap();
     hub.close();
     assert!(matches!(sub.next().await, Next::Closing));
-    assert_eq!(hub.connect(mid(1), None).err(), Some(Refused::Closing));
+    assert_eq!(
+        hub.connect(mid(1), None).await.err(),
+        Some(Refused::Closing)
+    );
 }
 
 #[tokio::test]
 async fn typing_is_delivered_but_not_kept() {
     let hub = hub(limits());
-    let mut sub = hub.connect(mid(2), None).unwrap();
+    let mut sub = hub.connect(mid(2), None).await.unwrap();
     let start = sub.position();
     hub.on_event(&Event::Typing {
         from: mid(1),
@@ -207,7 +213,7 @@ async fn typing_is_delivered_but_not_kept() {
         other => panic!("{other:?}"),
     }
     drop(sub);
-    let again = hub.connect(mid(2), Some(&start)).unwrap();
+    let again = hub.connect(mid(2), Some(&start)).await.unwrap();
     assert!(again.resumed);
     assert!(again.replay.is_empty());
 }
@@ -249,9 +255,9 @@ async fn a_group_message_reaches_every_connected_member_and_no_one_else() {
     let hub = Arc::new(Hub::new(limits(), Box::new(Group40(asked.clone()))));
     hub.on_event(&group_text(1, 40)).await;
     assert_eq!(asked.load(Ordering::SeqCst), 0, "nobody connected: no read");
-    let mut sender = hub.connect(mid(1), None).unwrap();
-    let mut member = hub.connect(mid(3), None).unwrap();
-    let mut outsider = hub.connect(mid(4), None).unwrap();
+    let mut sender = hub.connect(mid(1), None).await.unwrap();
+    let mut member = hub.connect(mid(3), None).await.unwrap();
+    let mut outsider = hub.connect(mid(4), None).await.unwrap();
     hub.on_event(&group_text(1, 40)).await;
     assert_eq!(asked.load(Ordering::SeqCst), 1);
     assert_eq!(group_message_seen(sender.next().await), 40);

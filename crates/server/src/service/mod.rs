@@ -122,14 +122,23 @@ impl Services {
             setup.store.clone(),
         ));
         let catalogue: Arc<dyn Subscriber> = Arc::new(messages::CatalogueCache(messages.clone()));
-        let push = Arc::new(Hub::new(setup.push_limits, Box::new(setup.store.clone())));
-        let mut subscribers = vec![
-            greeting,
-            replies,
-            catalogue,
-            push.clone() as Arc<dyn Subscriber>,
-        ];
-        subscribers.extend(setup.cluster.as_ref().map(Cluster::forwarder));
+        let members = Box::new(setup.store.clone());
+        let mut subscribers = vec![greeting, replies, catalogue];
+        let push = match &setup.cluster {
+            // Fed in the order of the community's resume log.
+            Some(cluster) => {
+                let (log, joined_at) = cluster.backlog();
+                let push = Arc::new(Hub::shared(setup.push_limits, members, log, joined_at));
+                cluster.start(push.clone());
+                subscribers.push(cluster.forwarder());
+                push
+            }
+            None => {
+                let push = Arc::new(Hub::new(setup.push_limits, members));
+                subscribers.push(push.clone());
+                push
+            }
+        };
         for subscriber in &subscribers {
             events.subscribe(subscriber);
         }
