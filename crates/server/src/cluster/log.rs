@@ -71,6 +71,8 @@ pub(super) async fn open(
         max_age: limits.max_age,
         max_bytes: limits.max_bytes,
         num_replicas: limits.replicas.max(1),
+        // Not used (events carry no ids), but never longer than the log.
+        duplicate_window: limits.max_age.min(Duration::from_secs(120)),
         allow_direct: true,
         ..Default::default()
     };

@@ -9,6 +9,7 @@ mod browser;
 mod bulk;
 mod clients_guide;
 mod cluster;
+mod cluster_resume;
 mod custom;
 mod directory;
 mod envelope;

@@ -45,6 +45,35 @@ pub struct TestApp {
     /// The PostgreSQL schema of this server, when the suite runs on
     /// PostgreSQL; dropped after the last node using it.
     database: Option<Arc<TestDatabase>>,
+    /// The resume log of the nodes of [`spawn_two_nodes`]: deleted after
+    /// the last of them.
+    resume_log: Option<Arc<ResumeLog>>,
+}
+
+/// A test community's JetStream stream, deleted when dropped.
+struct ResumeLog {
+    nats_url: String,
+    prefix: String,
+}
+
+impl Drop for ResumeLog {
+    fn drop(&mut self) {
+        let (url, prefix) = (self.nats_url.clone(), self.prefix.clone());
+        // A thread of its own: this may be dropped inside an async runtime.
+        let deleted = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            runtime
+                .block_on(sixin_server::cluster::log::delete(&url, &prefix))
+                .ok()
+        })
+        .join();
+        if !matches!(deleted, Ok(Some(()))) {
+            tracing::warn!(prefix = %self.prefix, "could not delete a test resume log");
+        }
+    }
 }
 
 impl TestApp {
@@ -155,6 +184,7 @@ async fn launch(
         _dir: dir,
         services,
         database,
+        resume_log: None,
     }
 }
 
@@ -189,6 +219,10 @@ pub async fn spawn_two_nodes(adjust: impl Fn(&mut Config)) -> Option<(TestApp, T
     // Subjects of this pair only: the other tests' communities share the
     // NATS server, with the same mids.
     let prefix = format!("sixin-test-{}", sixin_server::secrets::random_hex(6));
+    let resume_log = Arc::new(ResumeLog {
+        nats_url: nats.clone(),
+        prefix: prefix.clone(),
+    });
     for _ in 0..2 {
         let mut config = Config::new("127.0.0.1:0".parse().unwrap(), data_dir.clone());
         config.admin_token = Some(ADMIN_TOKEN.into());
@@ -198,7 +232,9 @@ pub async fn spawn_two_nodes(adjust: impl Fn(&mut Config)) -> Option<(TestApp, T
         config.nats_subject_prefix = prefix.clone();
         adjust(&mut config);
         let dir = dirs.pop().expect("a directory per node");
-        nodes.push(launch(config, Arc::new(SystemClock), dir, Some(database.clone())).await);
+        let mut node = launch(config, Arc::new(SystemClock), dir, Some(database.clone())).await;
+        node.resume_log = Some(resume_log.clone());
+        nodes.push(node);
     }
     let b = nodes.pop().unwrap();
     let a = nodes.pop().unwrap();
