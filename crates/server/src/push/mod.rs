@@ -34,6 +34,7 @@
 
 pub mod notice;
 mod shared;
+mod subscription;
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -45,6 +46,7 @@ use tokio::sync::{mpsc, watch};
 
 pub use notice::Notice;
 pub use shared::{Backlog, BacklogError};
+pub use subscription::Subscription;
 
 use crate::domain::group::GroupId;
 use crate::domain::Mid;
@@ -478,58 +480,6 @@ impl Subscriber for Hub {
 
     fn hears_other_nodes(&self) -> bool {
         true
-    }
-}
-
-/// One connection's stream of notices; dropping it ends the connection.
-pub struct Subscription {
-    hub: Arc<Hub>,
-    pub mid: Mid,
-    conn: u64,
-    /// Whether everything since the `last_event_id` asked for follows.
-    pub resumed: bool,
-    /// The id the stream starts after.
-    position: u64,
-    replay: VecDeque<Arc<Pushed>>,
-    rx: mpsc::Receiver<Arc<Pushed>>,
-    lagged: Arc<AtomicBool>,
-    closing: watch::Receiver<bool>,
-}
-
-impl Subscription {
-    /// The wire id the stream starts after (for the `hello` frame).
-    pub fn position(&self) -> String {
-        self.hub.event_id(self.position)
-    }
-
-    /// The wire id of `pushed`.
-    pub fn event_id(&self, pushed: &Pushed) -> String {
-        self.hub.event_id(pushed.id)
-    }
-
-    /// The next notice, or why there is none.
-    pub async fn next(&mut self) -> Next {
-        if self.lagged.load(Ordering::Acquire) {
-            return Next::Lagged;
-        }
-        if let Some(pushed) = self.replay.pop_front() {
-            return Next::Notice(pushed);
-        }
-        tokio::select! {
-            biased;
-            _ = self.closing.wait_for(|closing| *closing) => Next::Closing,
-            pushed = self.rx.recv() => match pushed {
-                Some(pushed) if !self.lagged.load(Ordering::Acquire) => Next::Notice(pushed),
-                // Dropped from the mailbox: only a lagging connection is.
-                _ => Next::Lagged,
-            },
-        }
-    }
-}
-
-impl Drop for Subscription {
-    fn drop(&mut self) {
-        self.hub.disconnect(self.mid, self.conn);
     }
 }
 

@@ -153,3 +153,7 @@ impl State {
         self.last = last;
     }
 }
+
+#[cfg(test)]
+#[path = "shared_tests.rs"]
+mod tests;
