@@ -18,8 +18,8 @@ pub enum ServerFrame {
     /// The first frame of every connection. `id` is the position to resume
     /// from if nothing else arrives. `resumed`: every event since the
     /// `last_event_id` asked for follows; `false`: some may be missing (no
-    /// `last_event_id`, an unknown one, one from another node or too old),
-    /// so re-fetch what is on screen (`new_sessions`, `fetch_session_msgs`
+    /// `last_event_id`, an unknown one, or one too old; the nodes of one
+    /// server (`--nats-url`) all know each other's ids), so re-fetch what is on screen (`new_sessions`, `fetch_session_msgs`
     /// after the newest seqno shown) and then rely on the events.
     Hello { id: String, resumed: bool },
     /// A message was stored in one of your sessions, as
