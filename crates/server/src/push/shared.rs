@@ -111,11 +111,15 @@ impl Hub {
         let mut replay = VecDeque::new();
         for (seq, event) in events {
             if let Some(group) = notice::group_of(&event) {
-                if !groups.contains_key(&group) {
-                    let members = self.members.members(group).await.ok()?;
-                    groups.insert(group, members.contains(&mid));
-                }
-                if !groups[&group] {
+                let member = match groups.get(&group) {
+                    Some(&member) => member,
+                    None => {
+                        let member = self.members.members(group).await.ok()?.contains(&mid);
+                        groups.insert(group, member);
+                        member
+                    }
+                };
+                if !member {
                     continue;
                 }
             }
