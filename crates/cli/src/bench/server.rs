@@ -23,6 +23,9 @@ pub struct Target {
     pub data_dirs: Vec<PathBuf>,
     children: Vec<Child>,
     _dir: Option<tempfile::TempDir>,
+    /// The NATS server and subject prefix of these nodes: their resume log
+    /// is deleted after them.
+    nats: Option<(String, String)>,
 }
 
 /// Work done on the first node's data directory before its server starts.
@@ -51,6 +54,7 @@ impl Target {
             data_dirs: Vec::new(),
             children: Vec::new(),
             _dir: None,
+            nats: None,
         }
     }
 
@@ -65,6 +69,11 @@ impl Target {
             data_dirs: Vec::new(),
             children: Vec::new(),
             _dir: None,
+            // A prefix of their own: the NATS server may serve others.
+            nats: launch.nats_url.map(|url| {
+                let prefix = format!("sixin-bench-{}", sixin_server::secrets::random_hex(4));
+                (url.to_owned(), prefix)
+            }),
         };
         let mut prepare = launch.prepare;
         for node in 0..launch.nodes.max(1) {
@@ -101,8 +110,8 @@ impl Target {
             if let Some(url) = launch.database_url {
                 command.args(["--database-url", url]);
             }
-            if let Some(url) = launch.nats_url {
-                command.args(["--nats-url", url]);
+            if let Some((url, prefix)) = &target.nats {
+                command.args(["--nats-url", url, "--nats-subject-prefix", prefix]);
             }
             let child = command
                 .spawn()
@@ -135,6 +144,22 @@ impl Drop for Target {
     fn drop(&mut self) {
         for child in &mut self.children {
             stop(child);
+        }
+        if let Some((url, prefix)) = self.nats.take() {
+            // A thread of its own: this may be dropped inside an async runtime.
+            let deleted = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .ok()?;
+                runtime
+                    .block_on(sixin_server::cluster::log::delete(&url, &prefix))
+                    .ok()
+            })
+            .join();
+            if !matches!(deleted, Ok(Some(()))) {
+                eprintln!("note: the bench's resume log on NATS could not be deleted");
+            }
         }
     }
 }
