@@ -13,7 +13,8 @@
 //! then gets the events of the log between its id and the last one the
 //! hub had handled at registration, filtered as the live path filters
 //! them: nothing missed, nothing twice. When the log no longer holds them
-//! all (retention), when they are more than the replay limit, or when the
+//! all (retention), when they are more than the replay limit, when more
+//! than `MAX_SCAN` events of the log would have to be read, or when the
 //! log cannot be read, the client is told to re-sync, as on one node.
 
 use std::collections::{HashMap, VecDeque};
@@ -49,6 +50,10 @@ pub trait Backlog: Send + Sync {
 /// Longest wait for this node to handle an event another node already
 /// showed the client that reconnects here.
 const CATCH_UP: Duration = Duration::from_secs(2);
+
+/// Most events of the log read to resume one client: further back is a
+/// re-sync (a reconnect must not cost a scan of a whole large log).
+const MAX_SCAN: u64 = 100_000;
 
 /// Notices one event can give one user, at most (ids leave room for 8).
 const PER_EVENT: u64 = 8;
@@ -94,6 +99,9 @@ impl Hub {
         let log = self.shared.as_ref()?;
         // The event of `after` may hold later notices of the same user.
         let first = seq_of(after + 1);
+        if seq_of(upto).saturating_sub(first) >= MAX_SCAN {
+            return None;
+        }
         let keep = move |event: &Event| {
             notice::notices(event, &[mid])
                 .iter()
