@@ -312,12 +312,28 @@ async fn send(socket: &mut WebSocket, frame: &ServerFrame, timeout: Duration) ->
     }
 }
 
+/// How long a closing connection waits for the client's close.
+const CLOSE_HANDSHAKE: Duration = Duration::from_secs(2);
+
 async fn close(socket: &mut WebSocket, code: u16, reason: &'static str, timeout: Duration) {
     let frame = Message::Close(Some(CloseFrame {
         code,
         reason: reason.into(),
     }));
-    let _ = tokio::time::timeout(timeout, socket.send(frame)).await;
+    if !matches!(tokio::time::timeout(timeout, socket.send(frame)).await, Ok(Ok(()))) {
+        return;
+    }
+    // The closing handshake: wait (bounded) for the client's own close
+    // before dropping the socket. Dropped at once, a client whose reply
+    // reaches a closed socket gets a reset instead of the close frame.
+    let _ = tokio::time::timeout(timeout.min(CLOSE_HANDSHAKE), async {
+        while let Some(Ok(message)) = socket.recv().await {
+            if matches!(message, Message::Close(_)) {
+                break;
+            }
+        }
+    })
+    .await;
 }
 
 impl From<Refused> for Refusal {
