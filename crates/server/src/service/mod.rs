@@ -57,6 +57,8 @@ pub struct Setup {
     pub guard_limits: GuardLimits,
     /// Password hashing threads (0: one per core).
     pub hash_threads: usize,
+    /// How far this node may trust the login sessions it remembers.
+    pub login_caching: accounts::Caching,
 }
 
 /// Every service, and the subscribers of their events.
@@ -123,11 +125,13 @@ impl Services {
         ));
         let catalogue: Arc<dyn Subscriber> = Arc::new(messages::CatalogueCache(messages.clone()));
         let push = Arc::new(Hub::new(setup.push_limits, Box::new(setup.store.clone())));
+        let logins = Arc::new(accounts::LoginCache::new(setup.login_caching));
         let mut subscribers = vec![
             greeting,
             replies,
             catalogue,
             push.clone() as Arc<dyn Subscriber>,
+            Arc::new(accounts::LoginCacheListener(logins.clone())),
         ];
         subscribers.extend(setup.cluster.as_ref().map(Cluster::forwarder));
         for subscriber in &subscribers {
@@ -137,6 +141,8 @@ impl Services {
             accounts: AccountService::new(
                 setup.store.clone(),
                 setup.clock.clone(),
+                events.clone(),
+                logins,
                 setup.server_key,
                 setup.session_ttl_secs,
                 setup.max_pending_qr_logins,
