@@ -12,8 +12,8 @@
 mod logins;
 mod qrlogin;
 
-pub use logins::{Caching, LoginCache, REMOTE_TRUST};
 pub(crate) use logins::LoginCacheListener;
+pub use logins::{Caching, LoginCache, REMOTE_TRUST};
 
 pub use qrlogin::QrPollOutcome;
 

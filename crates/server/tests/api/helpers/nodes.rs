@@ -39,7 +39,10 @@ pub async fn spawn_two_nodes_without_nats(
     two_nodes(None, adjust).await
 }
 
-async fn two_nodes(nats: Option<String>, adjust: impl Fn(&mut Config)) -> Option<(TestApp, TestApp)> {
+async fn two_nodes(
+    nats: Option<String>,
+    adjust: impl Fn(&mut Config),
+) -> Option<(TestApp, TestApp)> {
     let Some(database) = test_database().await.map(Arc::new) else {
         skipped(TEST_DATABASE_URL);
         return None;

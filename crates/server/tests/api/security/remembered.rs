@@ -60,7 +60,13 @@ impl Ending {
         let (ended, other) = (on_at(ended), on_at(other));
         let code = match self {
             Ending::Logout => ended.logout().await.unwrap()["code"].as_i64().unwrap(),
-            Ending::Revoke => other.revoke_session(&current_id(&ended).await).await.unwrap().code,
+            Ending::Revoke => {
+                other
+                    .revoke_session(&current_id(&ended).await)
+                    .await
+                    .unwrap()
+                    .code
+            }
             Ending::AdminEndsOne => {
                 let id = current_id(&ended).await;
                 at.admin.end_user_session(mid, &id).await.unwrap().code
