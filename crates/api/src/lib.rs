@@ -15,6 +15,7 @@ pub mod directory;
 mod envelope;
 pub mod form;
 pub mod frontend;
+pub mod json;
 pub mod message;
 pub mod ops;
 pub mod passport;

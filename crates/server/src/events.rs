@@ -72,6 +72,20 @@ pub enum Event {
     Typing { from: Mid, to: Mid },
     /// The emoji catalogue or the keyword rules changed.
     CatalogueChanged,
+    /// Login sessions ended (a logout, a revocation, a new password, a
+    /// disabled or deleted account): no request may use them any more.
+    LoginsEnded { ended: EndedLogins },
+}
+
+/// Which login sessions ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "which", rename_all = "snake_case")]
+pub enum EndedLogins {
+    /// The session whose token has this SHA-256.
+    One { token_hash: [u8; 32] },
+    /// Every session of `mid` but the one whose token has the SHA-256
+    /// `but` (`None`: every one).
+    AllOf { mid: Mid, but: Option<[u8; 32]> },
 }
 
 impl Event {
@@ -89,6 +103,7 @@ impl Event {
             Event::SettingsChanged { .. } => "settings.changed",
             Event::Typing { .. } => "typing",
             Event::CatalogueChanged => "catalogue.changed",
+            Event::LoginsEnded { .. } => "logins.ended",
         }
     }
 }

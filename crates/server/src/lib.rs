@@ -58,6 +58,7 @@ use crate::datadir::{DataDir, DataDirError};
 use crate::events::EventBus;
 use crate::metrics::Metrics;
 use crate::secrets::Secrets;
+use crate::service::accounts::{Caching, REMOTE_TRUST};
 use crate::service::{Services, Setup};
 use crate::store::files::ObjectFiles;
 
@@ -185,6 +186,13 @@ pub async fn open_with_clock(
         ),
         None => None,
     };
+    // See `service::accounts::Caching`: exact when this process owns the
+    // database; bounded when other nodes share it and say what they end.
+    let login_caching = match (&config.database_url, &cluster) {
+        (None, _) => Caching::Exact,
+        (Some(_), Some(_)) => Caching::Bounded(REMOTE_TRUST),
+        (Some(_), None) => Caching::Off,
+    };
     let services = Services::new(Setup {
         store,
         events,
@@ -201,6 +209,7 @@ pub async fn open_with_clock(
         public_url: public_url.clone(),
         guard_limits: config.guard.limits(),
         hash_threads: config.guard.hash_threads,
+        login_caching,
     });
     Ok(AppState {
         services: Arc::new(services),

@@ -107,7 +107,9 @@ pub fn notices(event: &Event, members: &[Mid]) -> Vec<(Mid, Notice)> {
         }
         Event::Typing { from, to } => vec![(*to, Notice::Typing { talker: *from })],
         // The follow that made it mutual was a relation change already.
-        Event::BecameMutual { .. } | Event::CatalogueChanged => Vec::new(),
+        Event::BecameMutual { .. } | Event::CatalogueChanged | Event::LoginsEnded { .. } => {
+            Vec::new()
+        }
     }
 }
 

@@ -57,6 +57,8 @@ pub struct Setup {
     pub guard_limits: GuardLimits,
     /// Password hashing threads (0: one per core).
     pub hash_threads: usize,
+    /// How far this node may trust the login sessions it remembers.
+    pub login_caching: accounts::Caching,
 }
 
 /// Every service, and the subscribers of their events.
@@ -123,7 +125,13 @@ impl Services {
         ));
         let catalogue: Arc<dyn Subscriber> = Arc::new(messages::CatalogueCache(messages.clone()));
         let members = Box::new(setup.store.clone());
-        let mut subscribers = vec![greeting, replies, catalogue];
+        let logins = Arc::new(accounts::LoginCache::new(setup.login_caching));
+        let mut subscribers = vec![
+            greeting,
+            replies,
+            catalogue,
+            Arc::new(accounts::LoginCacheListener(logins.clone())) as Arc<dyn Subscriber>,
+        ];
         let push = match &setup.cluster {
             // Fed in the order of the community's resume log.
             Some(cluster) => {
@@ -146,6 +154,8 @@ impl Services {
             accounts: AccountService::new(
                 setup.store.clone(),
                 setup.clock.clone(),
+                events.clone(),
+                logins,
                 setup.server_key,
                 setup.session_ttl_secs,
                 setup.max_pending_qr_logins,

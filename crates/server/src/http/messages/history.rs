@@ -1,12 +1,12 @@
 //! `fetch_session_msgs`.
 
-use crate::http::reply::Json;
+use crate::http::reply::Written;
 use axum::extract::State;
 use sixin_api::message::request::FetchSessionMsgsQuery;
 use sixin_api::message::{msg_type, History, EMPTY_MIN_SEQNO};
 use sixin_api::Envelope;
 
-use super::{talker, vc, view};
+use super::{talker, vc_envelope, view};
 use crate::error::Error;
 use crate::http::auth::CurrentUser;
 use crate::http::extract::Query;
@@ -20,7 +20,7 @@ pub async fn fetch_session_msgs(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<FetchSessionMsgsQuery>,
-) -> Result<Json<Envelope<History>>, Error> {
+) -> Result<Written<Envelope<History>>, Error> {
     let messages = &state.services.messages;
     let (page, has_more) = match talker(query.talker_id, query.session_type)? {
         Some(talker) => {
@@ -47,11 +47,11 @@ pub async fn fetch_session_msgs(
         &catalogue.emotes,
         &state.public_url,
     );
-    Ok(vc(History {
+    Ok(Written(vc_envelope(History {
         min_seqno: page.last().map_or(EMPTY_MIN_SEQNO, |m| m.seqno.get()),
         max_seqno: page.first().map_or(0, |m| m.seqno.get()),
         has_more: i64::from(has_more),
         messages: (!page.is_empty()).then(|| page.into_iter().map(view::message).collect()),
         e_infos: (!e_infos.is_empty()).then_some(e_infos),
-    }))
+    })))
 }

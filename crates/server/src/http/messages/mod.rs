@@ -347,7 +347,12 @@ pub fn router() -> Routes {
 
 /// A success in the vc hosts' shape.
 fn vc<T>(data: T) -> Json<Envelope<T>> {
-    Json(Envelope::ok(data).with_msg())
+    Json(vc_envelope(data))
+}
+
+/// The envelope of a success in the vc hosts' shape.
+fn vc_envelope<T>(data: T) -> Envelope<T> {
+    Envelope::ok(data).with_msg()
 }
 
 /// `{}` as `data`.

@@ -9,7 +9,11 @@
 //!
 //! QR-code login lives in `qrlogin`.
 
+mod logins;
 mod qrlogin;
+
+pub(crate) use logins::LoginCacheListener;
+pub use logins::{Caching, LoginCache, REMOTE_TRUST};
 
 pub use qrlogin::QrPollOutcome;
 
@@ -32,8 +36,9 @@ use crate::domain::lists::NameSearch;
 use crate::domain::system::{SystemAccount, SystemKind};
 use crate::domain::{Mid, Profile, Refusal, Uname};
 use crate::error::Error;
+use crate::events::{EndedLogins, EventBus};
 use crate::secrets::random_hex;
-use crate::store::accounts::{EndLogins, LoginSession, NewUser, ProfileUpdate};
+use crate::store::accounts::{LoginSession, NewUser, ProfileUpdate};
 use crate::store::Store;
 
 /// A user to create, its fields already checked.
@@ -118,15 +123,21 @@ pub struct AccountService {
     max_pending_qr_logins: u64,
     guard: Arc<Guard>,
     hasher: Hasher,
+    /// The sessions recently found live.
+    logins: Arc<LoginCache>,
+    events: Arc<EventBus>,
 }
 
 /// Password hashes that may wait for a hashing thread, per thread.
 const HASH_QUEUE_PER_THREAD: usize = 32;
 
 impl AccountService {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         store: Arc<dyn Store>,
         clock: Arc<dyn Clock>,
+        events: Arc<EventBus>,
+        logins: Arc<LoginCache>,
         server_key: [u8; 32],
         session_ttl_secs: i64,
         max_pending_qr_logins: u64,
@@ -146,6 +157,8 @@ impl AccountService {
             max_pending_qr_logins,
             guard,
             hasher: Hasher::new(threads, threads * HASH_QUEUE_PER_THREAD),
+            logins,
+            events,
         }
     }
 
@@ -226,10 +239,20 @@ impl AccountService {
             system: change.system,
             keep_session,
         };
-        Ok(self
+        let new_password = update.password_hash.is_some();
+        let updated = self
             .store
             .update_user(mid, update, Box::new(decide_profile_update))
-            .await?)
+            .await;
+        if new_password {
+            // Whatever the outcome: forgetting too much only costs a lookup.
+            self.logins_ended(EndedLogins::AllOf {
+                mid,
+                but: keep_session,
+            })
+            .await;
+        }
+        Ok(updated?)
     }
 
     pub async fn profile(&self, mid: Mid) -> Result<Option<Profile>, Error> {
@@ -367,7 +390,7 @@ impl AccountService {
     /// Disables, enables or deletes `mid` (40061 for no user or a deleted
     /// one). Disabling and deleting end every session at once.
     pub async fn set_state(&self, mid: Mid, state: AccountState) -> Result<(), Error> {
-        Ok(self
+        let changed = self
             .store
             .set_account_state(
                 mid,
@@ -375,33 +398,12 @@ impl AccountService {
                 self.clock.now_secs(),
                 Box::new(decide_state_change),
             )
-            .await?)
-    }
-
-    /// `mid`'s live sessions, newest first.
-    pub async fn sessions(&self, mid: Mid) -> Result<Vec<SessionInfo>, Error> {
-        let sessions = self.store.logins(mid, self.clock.now_secs()).await?;
-        Ok(sessions.iter().map(SessionInfo::of).collect())
-    }
-
-    /// The id of the session whose token is `token`.
-    pub fn session_id(token: &str) -> String {
-        hex::encode(token_hash(token))
-    }
-
-    /// Ends `mid`'s session `id`: -404 when it is not one of theirs.
-    pub async fn end_session(&self, mid: Mid, id: [u8; 32]) -> Result<(), Error> {
-        match self.store.end_logins(mid, EndLogins::One(id)).await? {
-            0 => Err(Refusal::new(Code::NotFound, "no such session").into()),
-            _ => Ok(()),
+            .await;
+        if state != AccountState::Active {
+            self.logins_ended(EndedLogins::AllOf { mid, but: None })
+                .await;
         }
-    }
-
-    /// Ends every session of `mid` but the one whose token is `keep`; how
-    /// many ended.
-    pub async fn end_sessions(&self, mid: Mid, keep: Option<&str>) -> Result<u64, Error> {
-        let which = EndLogins::AllBut(keep.map(token_hash));
-        Ok(self.store.end_logins(mid, which).await?)
+        Ok(changed?)
     }
 
     /// Starts a login session for `mid` (40061 when there is no such user).
@@ -440,26 +442,12 @@ impl AccountService {
         (tokens, session)
     }
 
-    /// The user whose live session `token` is.
-    pub async fn authenticate(&self, token: &str) -> Result<Option<Mid>, Error> {
-        let session = self
-            .store
-            .login(token_hash(token), self.clock.now_secs())
-            .await?;
-        Ok(session.map(|s| s.mid))
-    }
-
     /// Whether `presented` is the `bili_jct` of the session `token`.
     pub fn csrf_matches(&self, token: &str, presented: &str) -> bool {
         csrf_token(&self.server_key, token)
             .as_bytes()
             .ct_eq(presented.trim().as_bytes())
             .into()
-    }
-
-    /// Ends the session `token`.
-    pub async fn logout(&self, token: &str) -> Result<(), Error> {
-        Ok(self.store.delete_login(token_hash(token)).await?)
     }
 
     /// Unix seconds now.

@@ -7,6 +7,7 @@
 //! either backend.
 
 mod fans;
+mod nodes;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Once};
@@ -24,6 +25,7 @@ use sixin_server::Config;
 use tokio::sync::oneshot;
 
 pub use fans::{add_fans, add_fans_from};
+pub use nodes::{spawn_two_nodes, spawn_two_nodes_without_nats};
 
 pub const ADMIN_TOKEN: &str = "test-admin-token";
 
@@ -83,7 +85,7 @@ impl TestApp {
     }
 }
 
-fn init_tracing() {
+pub(crate) fn init_tracing() {
     static INIT: Once = Once::new();
     INIT.call_once(|| {
         if std::env::var_os("TEST_LOG").is_some() {
@@ -146,7 +148,7 @@ async fn start(adjust: impl FnOnce(&mut Config), clock: Arc<dyn Clock>) -> TestA
 }
 
 /// Starts a server on `config`; `dir` and `database` live as long as it.
-async fn launch(
+pub(crate) async fn launch(
     config: Config,
     clock: Arc<dyn Clock>,
     dir: tempfile::TempDir,
@@ -186,59 +188,6 @@ async fn launch(
         database,
         resume_log: None,
     }
-}
-
-/// The NATS server the multi-node tests join, from `SIXIN_TEST_NATS_URL`.
-pub const TEST_NATS_URL: &str = "SIXIN_TEST_NATS_URL";
-
-/// Two nodes of one community: servers sharing a PostgreSQL schema, a
-/// NATS server and a data directory (its secrets and uploads), each
-/// adjusted by `adjust`. `None`, after saying so, unless both
-/// `SIXIN_TEST_DATABASE_URL` and `SIXIN_TEST_NATS_URL` are set.
-pub async fn spawn_two_nodes(adjust: impl Fn(&mut Config)) -> Option<(TestApp, TestApp)> {
-    init_tracing();
-    let nats = std::env::var(TEST_NATS_URL).ok().filter(|u| !u.is_empty());
-    let database = test_database().await.map(Arc::new);
-    let (Some(nats), Some(database)) = (nats, database) else {
-        use std::io::Write;
-        static SAID: Once = Once::new();
-        SAID.call_once(|| {
-            let _ = writeln!(
-                std::io::stderr(),
-                "NOTE: the multi-node tests are SKIPPED: they need {TEST_DATABASE_URL} and \
-                 {TEST_NATS_URL} (e.g. nats://127.0.0.1:4222)"
-            );
-        });
-        return None;
-    };
-    let shared = tempfile::tempdir().expect("temp dir");
-    let data_dir = shared.path().join("data");
-    // The first node keeps the shared directory.
-    let mut dirs = vec![tempfile::tempdir().expect("temp dir"), shared];
-    let mut nodes = Vec::new();
-    // Subjects of this pair only: the other tests' communities share the
-    // NATS server, with the same mids.
-    let prefix = format!("sixin-test-{}", sixin_server::secrets::random_hex(6));
-    let resume_log = Arc::new(ResumeLog {
-        nats_url: nats.clone(),
-        prefix: prefix.clone(),
-    });
-    for _ in 0..2 {
-        let mut config = Config::new("127.0.0.1:0".parse().unwrap(), data_dir.clone());
-        config.admin_token = Some(ADMIN_TOKEN.into());
-        config.database_url = Some(database.url());
-        config.database_connections = 8;
-        config.nats_url = Some(nats.clone());
-        config.nats_subject_prefix = prefix.clone();
-        adjust(&mut config);
-        let dir = dirs.pop().expect("a directory per node");
-        let mut node = launch(config, Arc::new(SystemClock), dir, Some(database.clone())).await;
-        node.resume_log = Some(resume_log.clone());
-        nodes.push(node);
-    }
-    let b = nodes.pop().unwrap();
-    let a = nodes.pop().unwrap();
-    Some((a, b))
 }
 
 impl Drop for TestApp {

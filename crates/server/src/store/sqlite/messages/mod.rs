@@ -13,6 +13,7 @@ pub(super) mod send;
 mod sessions;
 
 use async_trait::async_trait;
+use rusqlite::types::Type;
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use sixin_api::message::msg_type;
 
@@ -40,7 +41,11 @@ pub(super) const MESSAGE_COLUMNS: &str =
 
 /// Reads the 13 message columns starting at `at`.
 pub(super) fn message_at(row: &Row<'_>, at: usize) -> rusqlite::Result<Message> {
-    let at_uids: Option<String> = row.get(at + 7)?;
+    let at_uids = row
+        .get_ref(at + 7)?
+        .as_str_or_null()
+        .map_err(|e| rusqlite::Error::FromSqlConversionFailure(at + 7, Type::Text, Box::new(e)))?
+        .and_then(at_uids);
     Ok(Message {
         sender_uid: row.get::<_, i64>(at)? as u64,
         receiver_type: row.get(at + 1)?,
@@ -49,13 +54,22 @@ pub(super) fn message_at(row: &Row<'_>, at: usize) -> rusqlite::Result<Message> 
         content: row.get(at + 4)?,
         seqno: Seqno(row.get::<_, i64>(at + 5)? as u64),
         ts_us: row.get(at + 6)?,
-        at_uids: at_uids.and_then(|s| serde_json::from_str(&s).ok()),
+        at_uids,
         msg_key: MsgKey(row.get::<_, i64>(at + 8)? as u64),
         msg_status: row.get(at + 9)?,
         notify_code: row.get(at + 10)?,
         new_face_version: row.get(at + 11)?,
         msg_source: row.get(at + 12)?,
     })
+}
+
+/// The stored `at_uids` (a JSON array of mids): nearly always `[0]`, read
+/// without a JSON parser; `None` if it is not an array of mids.
+fn at_uids(stored: &str) -> Option<Vec<u64>> {
+    match stored {
+        "[0]" => Some(vec![0]),
+        other => serde_json::from_str(other).ok(),
+    }
 }
 
 /// The conversation between two users: `(id, max_seqno)`.
