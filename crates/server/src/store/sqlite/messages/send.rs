@@ -58,7 +58,7 @@ pub(in crate::store::sqlite) fn store_rate(
         mid.as_i64(),
         rate.window_start,
         i64::from(rate.count),
-        serde_json::Value::from(rate.strikes.clone()).to_string()
+        serde_json::to_string(&rate.strikes).unwrap_or_else(|_| "[]".to_owned())
     ])?;
     Ok(())
 }
@@ -211,7 +211,7 @@ pub(in crate::store::sqlite) fn insert(
     let at_uids = m
         .at_uids
         .as_ref()
-        .map(|uids| serde_json::Value::from(uids.clone()).to_string());
+        .and_then(|uids| serde_json::to_string(uids).ok());
     conn.prepare_cached(
         "INSERT INTO messages (conversation_id, seqno, msg_key, sender_uid, receiver_type,
             receiver_id, msg_type, content, ts_us, new_face_version, msg_source, at_uids, visible_to)
