@@ -147,7 +147,7 @@ mod tests {
             },
             msg_source: 7,
             at_uids,
-            fingerprint: Some([1; 32]),
+            fingerprint: Some([1; 8]),
             now_us: 5_000_000,
         }
     }
@@ -158,7 +158,7 @@ mod tests {
         assert_eq!(plan_.draft.at_uids, Some(vec![3]));
         assert_eq!(plan_.draft.sender, 2);
         assert!(plan_.draft.counts_unread);
-        assert_eq!(plan_.remember, Some([1; 32]));
+        assert_eq!(plan_.remember, Some([1; 8]));
         assert_eq!(
             plan(&text(vec![]), &facts(), 0).unwrap().draft.at_uids,
             Some(vec![0])

@@ -241,7 +241,11 @@ pub(super) fn fingerprint(form: &SendMsgForm) -> Option<Fingerprint> {
         hash.update([0]);
     }
     hash.update(form.content.as_bytes());
-    Some(hash.finalize().into())
+    let hash = hash.finalize();
+    let mut fingerprint = Fingerprint::default();
+    let len = fingerprint.len();
+    fingerprint.copy_from_slice(&hash[..len]);
+    Some(fingerprint)
 }
 
 #[cfg(test)]

@@ -143,7 +143,7 @@ pub(crate) async fn a_refused_send_writes_nothing(store: Arc<dyn Store>) {
         .update_message_settings(b, Box::new(move |s| Ok(closed.apply(s))))
         .await
         .unwrap();
-    let fp = [7; 32];
+    let fp = [7; 8];
     let message = retried(a, b, "hello", us(T0), fp);
     assert_eq!(
         refusal(send(&store, message.clone()).await),
@@ -167,7 +167,7 @@ pub(crate) async fn retries_within_their_window_answer_the_first_send(store: Arc
     let [a, b, c] = users(&store, ["a", "b", "c"]).await;
     follow(&store, b, a).await;
     follow(&store, b, c).await;
-    let fp = [42; 32];
+    let fp = [42; 8];
     let first = stored(
         send(&store, retried(a, b, "once", us(T0), fp))
             .await
@@ -195,7 +195,7 @@ pub(crate) async fn retries_within_their_window_answer_the_first_send(store: Arc
     );
     assert_eq!(send_facts(&store, at(T0 + 1)).await.earlier, None);
     let other_print = SendContext {
-        retry: Some(([43; 32], T0)),
+        retry: Some(([43; 8], T0)),
         ..plain(a, b, us(T0 + 30))
     };
     assert_eq!(send_facts(&store, other_print).await.earlier, None);
@@ -219,7 +219,7 @@ pub(crate) async fn retries_within_their_window_answer_the_first_send(store: Arc
     // A plan that does not ask to be remembered is not.
     let [d] = users(&store, ["d"]).await;
     follow(&store, b, d).await;
-    let message = retried(d, b, "x", us(T0 + 40), [1; 32]);
+    let message = retried(d, b, "x", us(T0 + 40), [1; 8]);
     store
         .send(
             context(&message),
@@ -233,7 +233,7 @@ pub(crate) async fn retries_within_their_window_answer_the_first_send(store: Arc
         )
         .await
         .unwrap();
-    let retry = retried(d, b, "x", us(T0 + 41), [1; 32]);
+    let retry = retried(d, b, "x", us(T0 + 41), [1; 8]);
     assert_eq!(send_facts(&store, context(&retry)).await.earlier, None);
 }
 

@@ -100,6 +100,10 @@ const MIGRATIONS: &[Migration] = &[
         7,
         include_str!("../../../migrations/postgres/0007_session_last_message.sql"),
     ),
+    Migration::new(
+        8,
+        include_str!("../../../migrations/postgres/0008_short_retry_fingerprints.sql"),
+    ),
 ];
 
 /// The first key of every advisory lock sixin takes ("six" in ASCII).

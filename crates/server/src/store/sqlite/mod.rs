@@ -116,6 +116,10 @@ const MIGRATIONS: &[Migration] = &[
         15,
         include_str!("../../../migrations/sqlite/0015_message_search.sql"),
     ),
+    Migration::new(
+        16,
+        include_str!("../../../migrations/sqlite/0016_short_retry_fingerprints.sql"),
+    ),
 ];
 
 type Completion = Box<dyn FnOnce(Result<(), StoreError>) + Send>;

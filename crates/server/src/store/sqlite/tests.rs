@@ -152,3 +152,26 @@ fn a_database_migrated_by_a_newer_sixin_is_refused() {
     let err = Sqlite::open(&path, 1).err().expect("refused");
     assert!(format!("{err:?}").contains("9999"), "{err:?}");
 }
+
+#[test]
+fn retry_rows_stored_before_migration_16_answer_with_their_first_8_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let mut conn = Connection::open(&path).unwrap();
+    migrate(&mut conn, &MIGRATIONS[..15]).unwrap();
+    let long: Vec<u8> = (1..=32).collect();
+    conn.execute(
+        "INSERT INTO send_retries VALUES (1, ?1, 7, 100), (2, x'0102', 8, 100)",
+        [&long],
+    )
+    .unwrap();
+    migrate(&mut conn, MIGRATIONS).unwrap();
+    let rows: Vec<(i64, Vec<u8>)> = conn
+        .prepare("SELECT sender, fingerprint FROM send_retries ORDER BY sender")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows, vec![(1, long[..8].to_vec()), (2, vec![1, 2])]);
+}

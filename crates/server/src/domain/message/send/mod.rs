@@ -27,8 +27,11 @@ pub enum Origin {
 }
 
 /// Identifies a retried send: everything the client chose (receiver,
-/// dev_id, timestamp, type, content), hashed.
-pub type Fingerprint = [u8; 32];
+/// dev_id, timestamp, type, content), hashed. Eight bytes of SHA-256: a
+/// sender's sends within one retry window collide with a chance of about
+/// n²/2^65, and a retry row (kept for every send for the window) is a
+/// third of the size it would be with the whole hash.
+pub type Fingerprint = [u8; 8];
 
 /// A message a user or the server wants to send, parsed.
 #[derive(Debug, Clone, PartialEq)]

@@ -20,7 +20,7 @@ fn text(origin: Origin) -> Outgoing {
             text: "hi".into(),
         },
         msg_source: msg_source::WEB,
-        fingerprint: Some([7; 32]),
+        fingerprint: Some([7; 8]),
         now_us: 1_000_000_000,
     }
 }
@@ -60,7 +60,7 @@ fn a_stranger_gets_one_message_and_a_tip_only_the_sender_sees() {
     assert_eq!(tip.msg_type, msg_type::SYSTEM_TIP);
     assert_eq!(tip.visible_to, Some(Mid::new(1).unwrap()));
     assert!(!tip.counts_unread);
-    assert_eq!(plan.remember, Some([7; 32]));
+    assert_eq!(plan.remember, Some([7; 8]));
     let again = SendFacts {
         sender_sent: 1,
         ..strangers()
@@ -221,7 +221,7 @@ fn the_receivers_block_words_hide_a_text_from_them_only() {
     assert!(hidden.counts_as_sent, "the stranger limit counts it");
     assert_eq!(plan.drafts.len(), 2, "the sender still gets the tip");
     assert!(!plan.drafts[1].counts_as_sent);
-    assert_eq!(plan.remember, Some([7; 32]));
+    assert_eq!(plan.remember, Some([7; 8]));
 
     let other = SendFacts {
         receiver_block_words: vec![BlockWord::parse("bye").unwrap()],

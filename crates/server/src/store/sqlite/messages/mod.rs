@@ -9,6 +9,7 @@
 //! partial index).
 
 mod block;
+mod facts;
 pub(super) mod send;
 mod sessions;
 
@@ -131,13 +132,27 @@ fn stored_map(
 
 /// A user's message preferences, on any connection.
 fn stored_settings(conn: &Connection, mid: Mid) -> rusqlite::Result<MessageSettings> {
+    let stored: Option<String> = conn
+        .prepare_cached("SELECT settings FROM message_settings WHERE mid = ?1")?
+        .query_row([mid.as_i64()], |r| r.get(0))
+        .optional()?;
+    Ok(settings_from(stored.as_deref()))
+}
+
+/// Preferences from their stored JSON object (`None`: the defaults).
+fn settings_from(stored: Option<&str>) -> MessageSettings {
     let mut settings = MessageSettings::default();
-    for (name, value) in stored_map(conn, mid)? {
+    let Some(stored) = stored else {
+        return settings;
+    };
+    let map: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(stored).unwrap_or_default();
+    for (name, value) in map {
         if let Some(value) = value.as_i64() {
             settings.restore(&name, value);
         }
     }
-    Ok(settings)
+    settings
 }
 
 fn store_settings(conn: &Connection, mid: Mid, settings: &MessageSettings) -> rusqlite::Result<()> {

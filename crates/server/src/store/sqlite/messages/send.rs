@@ -4,10 +4,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::super::accounts::user_state;
 use super::super::keys::KeyGen;
-use super::super::relations::stored_attribute;
-use super::{block, ensure_session, open_conversation, stored_settings, user_conversation};
+use super::facts::{facts, Existing};
+use super::{ensure_session, open_conversation};
 use crate::domain::message::rate::SendRate;
 use crate::domain::message::send::{
     Draft, Fingerprint, MessagePlan, RecallTarget, SendDecision, SendFacts,
@@ -59,7 +58,7 @@ pub(in crate::store::sqlite) fn store_rate(
         mid.as_i64(),
         rate.window_start,
         i64::from(rate.count),
-        serde_json::Value::from(rate.strikes.clone()).to_string()
+        serde_json::to_string(&rate.strikes).unwrap_or_else(|_| "[]".to_owned())
     ])?;
     Ok(())
 }
@@ -83,56 +82,6 @@ pub(in crate::store::sqlite) fn earlier(
         })
     })
     .optional()
-}
-
-/// What a send reads of a user session.
-#[derive(Debug, Clone, Copy, Default)]
-struct Counters {
-    ack: Seqno,
-    sent: u64,
-    trusts: bool,
-}
-
-/// The counters of `owner`'s session with `talker`, if it exists.
-fn session_counters(
-    conn: &Connection,
-    owner: Mid,
-    talker: Mid,
-) -> rusqlite::Result<Option<Counters>> {
-    conn.prepare_cached(
-        "SELECT ack_seqno, sent_count, is_trust FROM sessions
-         WHERE owner = ?1 AND session_type = 1 AND talker_id = ?2",
-    )?
-    .query_row(params![owner.as_i64(), talker.as_i64()], |r| {
-        Ok(Counters {
-            ack: Seqno(r.get::<_, i64>(0)? as u64),
-            sent: r.get::<_, i64>(1)? as u64,
-            trusts: r.get::<_, i64>(2)? != 0,
-        })
-    })
-    .optional()
-}
-
-/// Which of two users are system accounts, in one look-up.
-fn system_pair(conn: &Connection, x: Mid, y: Mid) -> rusqlite::Result<(bool, bool)> {
-    let mut found = (false, false);
-    let mut stmt = conn.prepare_cached("SELECT mid FROM system_accounts WHERE mid IN (?1, ?2)")?;
-    let mut rows = stmt.query(params![x.as_i64(), y.as_i64()])?;
-    while let Some(row) = rows.next()? {
-        let mid: i64 = row.get(0)?;
-        found.0 |= mid == x.as_i64();
-        found.1 |= mid == y.as_i64();
-    }
-    Ok(found)
-}
-
-/// Where a send finds the conversation and the two sessions: which of
-/// them exist already (the rest are created with the first message).
-#[derive(Debug, Clone, Copy)]
-struct Existing {
-    conversation: Option<(i64, Seqno)>,
-    sender_session: bool,
-    receiver_session: bool,
 }
 
 /// The message a recall by `sender` (to `receiver`; in a group, the
@@ -161,58 +110,6 @@ pub(in crate::store::sqlite) fn recall_target(
         })
     })
     .optional()
-}
-
-/// The facts of a send, and the conversation if the two ever talked.
-fn facts(conn: &Connection, ctx: &SendContext) -> rusqlite::Result<(SendFacts, Existing)> {
-    let (sender, receiver) = (ctx.sender, ctx.receiver);
-    let found = user_conversation(conn, sender, receiver)?;
-    let conversation = found.map(|(id, _)| id);
-    let sender_session = session_counters(conn, sender, receiver)?;
-    let receiver_session = session_counters(conn, receiver, sender)?;
-    let (sender_counters, receiver_counters) = (
-        sender_session.unwrap_or_default(),
-        receiver_session.unwrap_or_default(),
-    );
-    let receiver_settings = stored_settings(conn, receiver)?;
-    let (sender_is_system, receiver_is_system) = system_pair(conn, sender, receiver)?;
-    let facts = SendFacts {
-        earlier: match &ctx.retry {
-            Some((fingerprint, since)) => earlier(conn, sender, fingerprint, *since)?,
-            None => None,
-        },
-        banned_until: ban(conn, sender, ctx.now_us / 1_000_000)?,
-        receiver: user_state(conn, receiver)?,
-        image_uploaded: match &ctx.image {
-            Some(name) => Some(
-                conn.prepare_cached("SELECT 1 FROM uploads WHERE name = ?1")?
-                    .exists([name])?,
-            ),
-            None => None,
-        },
-        sender_to_receiver: stored_attribute(conn, sender, receiver)?,
-        receiver_to_sender: stored_attribute(conn, receiver, sender)?,
-        receiver_accepts_strangers: receiver_settings.accepts_strangers(),
-        receiver_intercepts_strangers: receiver_settings.intercepts_strangers(),
-        receiver_trusts_sender: receiver_counters.trusts,
-        receiver_block_words: block::words(conn, receiver)?,
-        sender_is_system,
-        receiver_is_system,
-        sender_sent: sender_counters.sent,
-        receiver_sent: receiver_counters.sent,
-        receiver_ack: receiver_counters.ack,
-        recall_target: match ctx.recall {
-            Some(key) => recall_target(conn, key, (sender, receiver), conversation)?,
-            None => None,
-        },
-        sender_rate: rate(conn, sender)?,
-    };
-    let existing = Existing {
-        conversation: found,
-        sender_session: sender_session.is_some(),
-        receiver_session: receiver_session.is_some(),
-    };
-    Ok((facts, existing))
 }
 
 pub(super) fn send(
@@ -314,7 +211,7 @@ pub(in crate::store::sqlite) fn insert(
     let at_uids = m
         .at_uids
         .as_ref()
-        .map(|uids| serde_json::Value::from(uids.clone()).to_string());
+        .and_then(|uids| serde_json::to_string(uids).ok());
     conn.prepare_cached(
         "INSERT INTO messages (conversation_id, seqno, msg_key, sender_uid, receiver_type,
             receiver_id, msg_type, content, ts_us, new_face_version, msg_source, at_uids, visible_to)
