@@ -100,6 +100,16 @@ const MIGRATIONS: &[Migration] = &[
         7,
         include_str!("../../../migrations/postgres/0007_session_last_message.sql"),
     ),
+    // plists: unread totals kept per node, checked by version.
+    Migration::new(
+        8,
+        include_str!("../../../migrations/postgres/0008_unread_versions.sql"),
+    ),
+    // plists: where each page of a follower list starts.
+    Migration::new(
+        9,
+        include_str!("../../../migrations/postgres/0009_follower_buckets.sql"),
+    ),
 ];
 
 /// The first key of every advisory lock sixin takes ("six" in ASCII).

@@ -116,6 +116,16 @@ const MIGRATIONS: &[Migration] = &[
         15,
         include_str!("../../../migrations/sqlite/0015_message_search.sql"),
     ),
+    // plists: unread totals kept per node, checked by version.
+    Migration::new(
+        16,
+        include_str!("../../../migrations/sqlite/0016_unread_versions.sql"),
+    ),
+    // plists: where each page of a follower list starts.
+    Migration::new(
+        17,
+        include_str!("../../../migrations/sqlite/0017_follower_buckets.sql"),
+    ),
 ];
 
 type Completion = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
