@@ -145,6 +145,24 @@ pub struct UnreadSession {
     pub biz: u64,
 }
 
+/// The versions of everything a user's unread totals are computed from
+/// (migration `unread_versions`): the user's own and everyone's (system
+/// accounts, dissolved groups). Equal versions, equal unread sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct UnreadVersion {
+    pub own: u64,
+    pub everyone: u64,
+}
+
+/// What [`MessageStore::unread_if_changed`] read, in one snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadRead {
+    pub version: UnreadVersion,
+    /// The unread sessions at `version`; `None` when it is the version the
+    /// caller knew.
+    pub sessions: Option<Vec<UnreadSession>>,
+}
+
 /// A session's read position and newest message, for `update_ack`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReadFacts {
@@ -250,6 +268,14 @@ pub trait MessageStore: Send + Sync {
 
     /// `owner`'s sessions with unread messages.
     async fn unread_sessions(&self, owner: Mid) -> Result<Vec<UnreadSession>, StoreError>;
+
+    /// The version of `owner`'s unread sessions and, unless it is `known`,
+    /// the sessions themselves, read at that version.
+    async fn unread_if_changed(
+        &self,
+        owner: Mid,
+        known: Option<UnreadVersion>,
+    ) -> Result<UnreadRead, StoreError>;
 
     /// Recalls a message for the system (`msg_status` 2): the sessions
     /// that counted it unread (every one of its conversation whose owner is

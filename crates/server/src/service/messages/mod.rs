@@ -10,6 +10,7 @@ mod search;
 mod send;
 mod sessions;
 mod settings;
+mod unread;
 mod uploads;
 
 pub(crate) use uploads::check_image_file;
@@ -66,6 +67,8 @@ pub struct MessageService {
     decoding: tokio::sync::Semaphore,
     /// Names uploaded images.
     image_names: ImageNameKey,
+    /// Unread totals and the version they hold at (plists).
+    unread: unread::UnreadCache,
 }
 
 impl MessageService {
@@ -88,6 +91,7 @@ impl MessageService {
             catalogue: catalogue::Cache::default(),
             decoding: tokio::sync::Semaphore::new(2),
             image_names: ImageNameKey::derive(server_key),
+            unread: unread::UnreadCache::default(),
         }
     }
 }

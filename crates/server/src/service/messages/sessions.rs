@@ -6,8 +6,7 @@ use super::MessageService;
 use crate::domain::message::session::{hears_typing, read_up_to, SessionChange, Talker};
 use crate::domain::message::Message;
 use crate::domain::paging::PageSize;
-use crate::domain::relation::follows;
-use crate::domain::system::{unread_bucket, UnreadTotals};
+use crate::domain::system::UnreadTotals;
 use crate::domain::{Mid, Refusal, Seqno};
 use crate::error::Error;
 use crate::events::Event;
@@ -331,21 +330,24 @@ impl MessageService {
         })
     }
 
-    /// Unread totals of `owner`'s sessions.
+    /// Unread totals of `owner`'s sessions: kept ones while the store's
+    /// version says they hold (`super::unread`).
     pub async fn unread_totals(&self, owner: Mid) -> Result<UnreadTotals, Error> {
-        let mut totals = UnreadTotals::default();
-        for session in self.store.unread_sessions(owner).await? {
-            if session.group {
-                totals.group += session.unread;
-                continue;
+        let kept = self.unread.get(owner);
+        let read = self
+            .store
+            .unread_if_changed(owner, kept.map(|(version, _)| version))
+            .await?;
+        let totals = match (read.sessions, kept) {
+            (None, Some((_, totals))) => totals,
+            (Some(sessions), _) => {
+                let totals = super::unread::totals(&sessions);
+                self.unread.put(owner, read.version, totals);
+                totals
             }
-            let bucket = unread_bucket(
-                session.intercepted,
-                session.system,
-                follows(session.owner_to_talker),
-            );
-            totals.add(bucket, session.unread, session.push, session.biz);
-        }
+            // Not answered by a store keeping its contract; not kept.
+            (None, None) => super::unread::totals(&self.store.unread_sessions(owner).await?),
+        };
         Ok(totals)
     }
 }

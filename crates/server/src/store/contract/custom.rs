@@ -14,7 +14,7 @@ use crate::store::custom::CustomerFile;
 use crate::store::messages::{SessionFilter, SessionOrder, SessionQuery};
 use crate::store::Store;
 
-fn agent_account(name: &str) -> SystemAccount {
+pub(super) fn agent_account(name: &str) -> SystemAccount {
     SystemAccount {
         kind: SystemKind::CUSTOMER_SERVICE,
         name: name.into(),
@@ -31,7 +31,7 @@ async fn agent(store: &Arc<dyn Store>, uname: &str) -> Mid {
         .expect("agent created")
 }
 
-fn set_system(system: Option<SystemAccount>) -> ProfileUpdate {
+pub(super) fn set_system(system: Option<SystemAccount>) -> ProfileUpdate {
     ProfileUpdate {
         system: Some(system),
         ..ProfileUpdate::default()

@@ -49,6 +49,7 @@ pub(super) mod sessions;
 pub(super) mod settings;
 pub(super) mod tags;
 pub(super) mod throttles;
+pub(super) mod unread_versions;
 
 /// Expands to one `#[tokio::test]` per contract case, grouped in a module
 /// per topic, each running the case on a store made by `$make` (a future
@@ -94,6 +95,7 @@ macro_rules! store_contract_tests {
                 lists_are_newest_first_with_totals_and_pages,
                 quiet_follows_and_blocks_have_lists_of_their_own,
                 friends_and_common_follows,
+                deep_follower_pages_are_the_same_pages,
             }
             reverse {
                 followers_follow_every_change_of_the_relation,
@@ -150,6 +152,9 @@ macro_rules! store_contract_tests {
                 change_session_sees_the_state_and_applies_the_decision,
                 change_intercepted_touches_only_intercepted_sessions,
                 unread_sessions_are_those_with_unread_messages,
+            }
+            unread_versions {
+                the_unread_version_moves_with_every_counted_change,
             }
             settings {
                 message_settings_round_trip,

@@ -112,3 +112,56 @@ pub(crate) async fn friends_and_common_follows(store: Arc<dyn Store>) {
     .await;
     assert_eq!((none.entries.len(), none.total), (0, 0));
 }
+
+/// Deep follower pages (found through the follower counts by `seq`
+/// range rather than by skipping entries) are exactly the slices of the
+/// whole list, after follows, unfollows, quiet follows, blocks and
+/// follows made again (which move a follower to the top).
+pub(crate) async fn deep_follower_pages_are_the_same_pages(store: Arc<dyn Store>) {
+    let owner = user(&store, "owner").await;
+    let mut fans = Vec::new();
+    for i in 0..300 {
+        let fan = user(&store, &format!("fan{i}")).await;
+        follow(&store, fan, owner).await;
+        fans.push(fan);
+    }
+    for i in [10, 150, 299] {
+        act(&store, fans[i], owner, Act::Unfollow, T0)
+            .await
+            .unwrap();
+    }
+    act(&store, fans[20], owner, Act::QuietFollow, T0)
+        .await
+        .unwrap();
+    act(&store, owner, fans[50], Act::Block, T0).await.unwrap();
+    act(&store, fans[60], owner, Act::Block, T0).await.unwrap();
+    for i in [20, 30, 0] {
+        act(&store, fans[i], owner, Act::Unfollow, T0).await.ok();
+        follow(&store, fans[i], owner).await;
+    }
+    follow(&store, owner, fans[40]).await;
+
+    let all = list(&store, owner, ListKind::Followers, Page::all()).await;
+    let whole = mids(&all);
+    assert_eq!((whole.len() as u64, all.total), (295, 295));
+    assert_eq!(
+        &whole[..4],
+        &[fans[40], fans[0], fans[30], fans[20]],
+        "follows made again and the one made mutual on top"
+    );
+    for limit in [1, 7, 20, 50, 64] {
+        let mut offset = 0;
+        while offset <= whole.len() as u64 + limit {
+            let page = list(&store, owner, ListKind::Followers, Page { limit, offset }).await;
+            let from = (offset as usize).min(whole.len());
+            let to = (from + limit as usize).min(whole.len());
+            assert_eq!(
+                mids(&page),
+                &whole[from..to],
+                "limit {limit} offset {offset}"
+            );
+            assert_eq!(page.total, all.total);
+            offset += limit;
+        }
+    }
+}

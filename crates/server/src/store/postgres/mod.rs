@@ -104,6 +104,16 @@ const MIGRATIONS: &[Migration] = &[
         8,
         include_str!("../../../migrations/postgres/0008_short_retry_fingerprints.sql"),
     ),
+    // Unread totals kept per node, checked by version.
+    Migration::new(
+        9,
+        include_str!("../../../migrations/postgres/0009_unread_versions.sql"),
+    ),
+    // Where each page of a follower list starts.
+    Migration::new(
+        10,
+        include_str!("../../../migrations/postgres/0010_follower_buckets.sql"),
+    ),
 ];
 
 /// The first key of every advisory lock sixin takes ("six" in ASCII).

@@ -120,6 +120,16 @@ const MIGRATIONS: &[Migration] = &[
         16,
         include_str!("../../../migrations/sqlite/0016_short_retry_fingerprints.sql"),
     ),
+    // Unread totals kept per node, checked by version.
+    Migration::new(
+        18,
+        include_str!("../../../migrations/sqlite/0017_unread_versions.sql"),
+    ),
+    // Where each page of a follower list starts.
+    Migration::new(
+        17,
+        include_str!("../../../migrations/sqlite/0018_follower_buckets.sql"),
+    ),
 ];
 
 type Completion = Box<dyn FnOnce(Result<(), StoreError>) + Send>;

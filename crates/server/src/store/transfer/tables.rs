@@ -590,6 +590,10 @@ pub const SQLITE_ONLY: &[&str] = &[
     "health_probe",
     // SQLite's own AUTOINCREMENT bookkeeping.
     "sqlite_sequence",
+    // Kept by triggers from the tables they count (migrations 0017 and
+    // 0018): each database makes its own as the copied rows arrive.
+    "unread_versions",
+    "follower_buckets",
     // The search index of message texts (FTS5 and its own tables), made by
     // each database from its messages: PostgreSQL searches its own way.
     "message_text",
@@ -612,6 +616,10 @@ pub const POSTGRES_ONLY: &[&str] = &[
     // as `relations` is copied: verified through `relations`, and
     // compared with it by the transfer's tests.
     "followers",
+    // Kept by triggers as `sessions` and `followers` are written
+    // (migrations 0009 and 0010).
+    "unread_versions",
+    "follower_buckets",
 ];
 
 /// PostgreSQL columns of copied tables that are not copied, and why

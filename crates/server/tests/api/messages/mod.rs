@@ -14,4 +14,5 @@ mod sessions;
 mod settings;
 mod system;
 mod unread;
+mod unread_kept;
 mod uploads;

@@ -298,3 +298,60 @@ async fn pages_of_a_large_fan_list_hold_the_right_fans() {
         22007
     );
 }
+
+/// The owner's deep pages of a large fan list (found through the follower
+/// counts, not by skipping every entry before them) hold exactly the fans
+/// of their place, before and after a fan's follow made again moves them
+/// to the top.
+#[tokio::test]
+async fn the_owners_deep_follower_pages_hold_the_right_fans() {
+    let app = spawn_app().await;
+    let (star, own) = app.user("star").await;
+    let fans: u64 = 20_000;
+    add_fans(&app, star, fans).await;
+    let page = |pn: u32, ps: u32| {
+        let own = &own;
+        async move {
+            let list = own
+                .followers(star, Some(ps), Some(pn))
+                .await
+                .unwrap()
+                .into_data()
+                .unwrap();
+            assert_eq!(list.total, fans);
+            list.list.iter().map(|e| e.mid).collect::<Vec<u64>>()
+        }
+    };
+    let newest = 1_000_000 + fans - 1;
+    for (pn, ps) in [
+        (1, 50),
+        (2, 50),
+        (3, 20),
+        (101, 50),
+        (399, 50),
+        (400, 50),
+        (777, 7),
+    ] {
+        let skip = u64::from((pn - 1) * ps);
+        let want: Vec<u64> = (0..u64::from(ps)).map(|i| newest - skip - i).collect();
+        assert_eq!(page(pn, ps).await, want, "page {pn} of {ps}");
+    }
+    assert_eq!(page(401, 50).await, Vec::<u64>::new(), "past the end");
+
+    let oldest = 1_000_000;
+    let fan = app.login_as(oldest).await;
+    act(&fan, star, sixin_client::RelationAct::Unfollow).await;
+    act(&fan, star, Follow).await;
+    assert_eq!(
+        page(1, 50).await[..2],
+        [oldest, newest],
+        "made again: on top"
+    );
+    let deep = page(200, 50).await;
+    assert_eq!(
+        deep[0],
+        newest - (199 * 50 - 1),
+        "everyone else one place down"
+    );
+    assert_eq!(page(400, 50).await.last(), Some(&(oldest + 1)));
+}

@@ -15,7 +15,7 @@ use deadpool_postgres::GenericClient;
 use sixin_api::message::msg_type;
 use tokio_postgres::Row;
 
-use super::{execute, lock, query_one, query_opt, Lock, Pipeline, Postgres};
+use super::{execute, lock, query_one, query_opt, snapshot, Lock, Pipeline, Postgres};
 use crate::domain::group::GroupId;
 use crate::domain::message::block::BlockWord;
 use crate::domain::message::recall::system_recall;
@@ -26,7 +26,7 @@ use crate::domain::message::Message;
 use crate::domain::{Mid, MsgKey, Seqno};
 use crate::store::messages::{
     HistoryQuery, MessageStore, ReadFacts, SendContext, SendOutcome, SessionFacts, SessionQuery,
-    SessionRecord, UnreadSession,
+    SessionRecord, UnreadRead, UnreadSession, UnreadVersion,
 };
 use crate::store::{Decide, StoreError};
 
@@ -370,6 +370,31 @@ impl MessageStore for Postgres {
     async fn unread_sessions(&self, owner: Mid) -> Result<Vec<UnreadSession>, StoreError> {
         let client = self.client().await?;
         sessions::unread(&client, owner).await
+    }
+
+    async fn unread_if_changed(
+        &self,
+        owner: Mid,
+        known: Option<UnreadVersion>,
+    ) -> Result<UnreadRead, StoreError> {
+        let mut client = self.client().await?;
+        // One statement is one snapshot: an unchanged version is answered
+        // without a transaction.
+        let version = sessions::unread_version(&client, owner).await?;
+        if known == Some(version) {
+            return Ok(UnreadRead {
+                version,
+                sessions: None,
+            });
+        }
+        let tx = snapshot(&mut client).await?;
+        let version = sessions::unread_version(&tx, owner).await?;
+        let sessions = sessions::unread(&tx, owner).await?;
+        tx.commit().await?;
+        Ok(UnreadRead {
+            version,
+            sessions: Some(sessions),
+        })
     }
 
     async fn withdraw(&self, msg_key: MsgKey, now_us: i64) -> Result<Option<Message>, StoreError> {

@@ -7,7 +7,7 @@ use tokio_postgres::Row;
 use super::super::accounts::{system_at, user_exists, SYSTEM_COLUMNS};
 use super::super::groups::{group_at, lock_group, GROUP_COLUMNS};
 use super::super::relations::attribute_or_none;
-use super::super::{execute, int, lock, query, query_opt, Lock};
+use super::super::{execute, int, lock, query, query_one, query_opt, Lock};
 use super::{ensure_session, message_at, open_conversation, MESSAGE_COLUMNS};
 use crate::domain::message::session::{at_after_read, SessionState, Talker};
 use crate::domain::message::Message;
@@ -15,7 +15,7 @@ use crate::domain::system::SystemKind;
 use crate::domain::{Mid, Seqno};
 use crate::store::messages::{
     HistoryQuery, ReadFacts, SessionFacts, SessionFilter, SessionOrder, SessionQuery,
-    SessionRecord, UnreadSession,
+    SessionRecord, UnreadSession, UnreadVersion,
 };
 use crate::store::{Decide, StoreError};
 
@@ -444,6 +444,25 @@ pub(super) async fn read(
     )
     .await?;
     Ok(Some(target))
+}
+
+/// The version of `owner`'s unread sessions (migration 0009).
+pub(super) async fn unread_version(
+    c: &impl GenericClient,
+    owner: Mid,
+) -> Result<UnreadVersion, StoreError> {
+    let row = query_one(
+        c,
+        "SELECT (SELECT version FROM unread_versions WHERE owner = $1),
+                (SELECT version FROM unread_versions WHERE owner = 0)",
+        &[&owner.as_i64()],
+    )
+    .await?;
+    let at = |i: usize| row.get::<_, Option<i64>>(i).unwrap_or(0).max(0) as u64;
+    Ok(UnreadVersion {
+        own: at(0),
+        everyone: at(1),
+    })
 }
 
 pub(super) async fn unread(

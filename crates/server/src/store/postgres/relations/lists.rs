@@ -90,6 +90,50 @@ fn queries(kind: ListKind) -> (&'static str, Option<&'static str>) {
     }
 }
 
+/// A follower page from the highest `seq` it may hold (`$5`).
+const FOLLOWERS_FROM: &str = "SELECT mid AS x, seq FROM followers WHERE fid = $1 AND attribute = 2
+     AND $4::BIGINT IS NOT NULL AND seq <= $5 ORDER BY seq DESC LIMIT $2 OFFSET $3";
+
+/// Offsets from which a follower page's start is found through the
+/// buckets (migration 0010) rather than by skipping entries.
+const WALK_FROM: u64 = 128;
+
+/// Where the follower page at `offset` of `owner` starts: the highest `seq`
+/// it may hold and how many followers at or below it come first (fewer
+/// than 64); `None` past the last follower. As on SQLite
+/// (`store/sqlite/relations/lists.rs`).
+async fn follower_start(
+    c: &impl GenericClient,
+    owner: Mid,
+    offset: u64,
+) -> Result<Option<(i64, u64)>, StoreError> {
+    let (mut skip, mut lo, mut hi) = (offset, i64::MIN, i64::MAX);
+    for level in (1..=4_i64).rev() {
+        let rows = query(
+            c,
+            "SELECT bucket, n FROM follower_buckets
+             WHERE fid = $1 AND level = $2 AND bucket BETWEEN $3 AND $4 ORDER BY bucket DESC",
+            &[&owner.as_i64(), &level, &lo, &hi],
+        )
+        .await?;
+        let mut found = None;
+        for row in &rows {
+            let n = row.get::<_, i64>(1).max(0) as u64;
+            if skip < n {
+                found = Some(row.get::<_, i64>(0));
+                break;
+            }
+            skip -= n;
+        }
+        let Some(bucket) = found else {
+            return Ok(None);
+        };
+        lo = bucket << 6;
+        hi = lo + 63;
+    }
+    Ok(Some((hi, skip)))
+}
+
 /// The entries of a page whose keys `page_sql` selects (as `x`, with
 /// whatever `order` sorts them by; `$1` is the list's owner), in that
 /// order: each user's profile joined with both relation directions.
@@ -146,13 +190,31 @@ pub(super) async fn list(
         _ => 0,
     };
     let (page_sql, count_sql) = queries(kind);
-    let entries = page_entries(
-        c,
-        page_sql,
-        "p.seq DESC",
-        &[&owner.as_i64(), &int(page.limit), &int(page.offset), &other],
-    )
-    .await?;
+    let entries = match kind {
+        ListKind::Followers if page.offset >= WALK_FROM => {
+            match follower_start(c, owner, page.offset).await? {
+                Some((from, skip)) => {
+                    page_entries(
+                        c,
+                        FOLLOWERS_FROM,
+                        "p.seq DESC",
+                        &[&owner.as_i64(), &int(page.limit), &int(skip), &other, &from],
+                    )
+                    .await?
+                }
+                None => Vec::new(),
+            }
+        }
+        _ => {
+            page_entries(
+                c,
+                page_sql,
+                "p.seq DESC",
+                &[&owner.as_i64(), &int(page.limit), &int(page.offset), &other],
+            )
+            .await?
+        }
+    };
     let stats = counts(c, owner).await?;
     let total = match (kind, count_sql) {
         (_, Some(sql)) => {

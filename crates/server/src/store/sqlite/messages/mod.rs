@@ -29,7 +29,7 @@ use crate::domain::message::Message;
 use crate::domain::{Mid, MsgKey, Seqno};
 use crate::store::messages::{
     HistoryQuery, MessageStore, ReadFacts, SendContext, SendOutcome, SessionFacts, SessionQuery,
-    SessionRecord, UnreadSession,
+    SessionRecord, UnreadRead, UnreadSession, UnreadVersion,
 };
 use crate::store::{Decide, StoreError};
 
@@ -325,6 +325,23 @@ impl MessageStore for Sqlite {
     async fn unread_sessions(&self, owner: Mid) -> Result<Vec<UnreadSession>, StoreError> {
         self.read(move |conn| Ok(sessions::unread(conn, owner)?))
             .await
+    }
+
+    async fn unread_if_changed(
+        &self,
+        owner: Mid,
+        known: Option<UnreadVersion>,
+    ) -> Result<UnreadRead, StoreError> {
+        // `read` is one snapshot: the sessions are those of the version.
+        self.read(move |conn| {
+            let version = sessions::unread_version(conn, owner)?;
+            let sessions = match known == Some(version) {
+                true => None,
+                false => Some(sessions::unread(conn, owner)?),
+            };
+            Ok(UnreadRead { version, sessions })
+        })
+        .await
     }
 
     async fn withdraw(&self, msg_key: MsgKey, now_us: i64) -> Result<Option<Message>, StoreError> {

@@ -12,7 +12,7 @@ use crate::domain::system::SystemKind;
 use crate::domain::{Mid, Seqno};
 use crate::store::messages::{
     HistoryQuery, ReadFacts, SessionFacts, SessionFilter, SessionOrder, SessionQuery,
-    SessionRecord, UnreadSession,
+    SessionRecord, UnreadSession, UnreadVersion,
 };
 use crate::store::{Decide, StoreError};
 
@@ -423,6 +423,20 @@ pub(super) fn read(
         biz as i64,
     ])?;
     Ok(Some(target))
+}
+
+/// The version of `owner`'s unread sessions (migration 0017).
+pub(super) fn unread_version(conn: &Connection, owner: Mid) -> rusqlite::Result<UnreadVersion> {
+    conn.prepare_cached(
+        "SELECT (SELECT version FROM unread_versions WHERE owner = ?1),
+                (SELECT version FROM unread_versions WHERE owner = 0)",
+    )?
+    .query_row([owner.as_i64()], |r| {
+        Ok(UnreadVersion {
+            own: r.get::<_, Option<i64>>(0)?.unwrap_or(0) as u64,
+            everyone: r.get::<_, Option<i64>>(1)?.unwrap_or(0) as u64,
+        })
+    })
 }
 
 pub(super) fn unread(conn: &Connection, owner: Mid) -> rusqlite::Result<Vec<UnreadSession>> {

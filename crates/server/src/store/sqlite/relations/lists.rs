@@ -13,7 +13,10 @@
 //!
 //! Other people's lists stop at page 5, so their cost is bounded by 5 × ps
 //! index entries whatever the list's size. The owner may page deeper; there
-//! the skip grows with the offset, but it stays an index-only walk.
+//! the skip grows with the offset, but it stays an index-only walk, except
+//! for followers (a million of them is common): a deep follower page finds
+//! its start through `follower_buckets` (migration 0018), counts of the
+//! followers by `seq` range, and skips fewer than 64 entries.
 
 use rusqlite::{params, Connection};
 
@@ -96,6 +99,50 @@ fn queries(kind: ListKind) -> (&'static str, Option<&'static str>) {
     }
 }
 
+/// A follower page from the highest `seq` it may hold (`?5`).
+const FOLLOWERS_FROM: &str = "SELECT mid AS x, seq FROM relations WHERE fid = ?1 AND attribute = 2
+     AND ?4 IS NOT NULL AND seq <= ?5 ORDER BY seq DESC LIMIT ?2 OFFSET ?3";
+
+/// Offsets from which a follower page's start is found through the
+/// buckets rather than by skipping entries.
+pub(super) const WALK_FROM: u64 = 128;
+
+/// Where the follower page at `offset` of `owner` starts: the highest `seq`
+/// it may hold and how many followers at or below it come first (fewer
+/// than 64); `None` past the last follower. From the widest buckets down,
+/// each level sums at most 64 buckets (beyond the top's own count) within
+/// the one found above it.
+fn follower_start(
+    conn: &Connection,
+    owner: Mid,
+    offset: u64,
+) -> rusqlite::Result<Option<(i64, u64)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT bucket, n FROM follower_buckets
+         WHERE fid = ?1 AND level = ?2 AND bucket BETWEEN ?3 AND ?4 ORDER BY bucket DESC",
+    )?;
+    let (mut skip, mut lo, mut hi) = (offset, i64::MIN, i64::MAX);
+    for level in (1..=4_i64).rev() {
+        let mut rows = stmt.query(params![owner.as_i64(), level, lo, hi])?;
+        let mut found = None;
+        while let Some(row) = rows.next()? {
+            let n = row.get::<_, i64>(1)?.max(0) as u64;
+            if skip < n {
+                found = Some(row.get::<_, i64>(0)?);
+                break;
+            }
+            skip -= n;
+        }
+        let Some(bucket) = found else {
+            return Ok(None);
+        };
+        // The next level's buckets (after level 1: the `seq` values) within.
+        lo = bucket << 6;
+        hi = lo + 63;
+    }
+    Ok(Some((hi, skip)))
+}
+
 /// The entries of a page whose keys `page_sql` selects (as `x`, with
 /// whatever `order` sorts them by; `?1` is the list's owner), in that
 /// order: each user's profile joined with both relation directions.
@@ -152,12 +199,25 @@ pub(super) fn list(
     let (page_sql, count_sql) = queries(kind);
     let limit = i64::try_from(page.limit).unwrap_or(i64::MAX);
     let offset = i64::try_from(page.offset).unwrap_or(i64::MAX);
-    let entries = page_entries(
-        conn,
-        page_sql,
-        "p.seq DESC",
-        params![owner.as_i64(), limit, offset, other],
-    )?;
+    let entries = match kind {
+        ListKind::Followers if page.offset >= WALK_FROM => {
+            match follower_start(conn, owner, page.offset)? {
+                Some((from, skip)) => page_entries(
+                    conn,
+                    FOLLOWERS_FROM,
+                    "p.seq DESC",
+                    params![owner.as_i64(), limit, skip as i64, other, from],
+                )?,
+                None => Vec::new(),
+            }
+        }
+        _ => page_entries(
+            conn,
+            page_sql,
+            "p.seq DESC",
+            params![owner.as_i64(), limit, offset, other],
+        )?,
+    };
     let stats = counts(conn, owner)?;
     let total = match (kind, count_sql) {
         (_, Some(sql)) => {
