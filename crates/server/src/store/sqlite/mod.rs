@@ -122,12 +122,12 @@ const MIGRATIONS: &[Migration] = &[
     ),
     // Unread totals kept per node, checked by version.
     Migration::new(
-        18,
+        17,
         include_str!("../../../migrations/sqlite/0017_unread_versions.sql"),
     ),
     // Where each page of a follower list starts.
     Migration::new(
-        17,
+        18,
         include_str!("../../../migrations/sqlite/0018_follower_buckets.sql"),
     ),
 ];
