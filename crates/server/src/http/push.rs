@@ -320,7 +320,10 @@ async fn close(socket: &mut WebSocket, code: u16, reason: &'static str, timeout:
         code,
         reason: reason.into(),
     }));
-    if !matches!(tokio::time::timeout(timeout, socket.send(frame)).await, Ok(Ok(()))) {
+    if !matches!(
+        tokio::time::timeout(timeout, socket.send(frame)).await,
+        Ok(Ok(()))
+    ) {
         return;
     }
     // The closing handshake: wait (bounded) for the client's own close

@@ -335,6 +335,10 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
+    // Statement journals and sort trees in memory: as files (SQLite's
+    // default) every write transaction created, opened and deleted one in
+    // /var/tmp.
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     cache_statements(conn)?;
     Ok(())
 }
