@@ -114,6 +114,11 @@ const MIGRATIONS: &[Migration] = &[
         10,
         include_str!("../../../migrations/postgres/0010_follower_buckets.sql"),
     ),
+    // A session's last message read backwards by key, not by sorting.
+    Migration::new(
+        11,
+        include_str!("../../../migrations/postgres/0011_last_message_plan.sql"),
+    ),
 ];
 
 /// The first key of every advisory lock sixin takes ("six" in ASCII).
