@@ -24,6 +24,7 @@ mod groups;
 mod health;
 mod keys;
 mod messages;
+mod migration_list;
 mod pushes;
 mod qrlogins;
 mod relations;
@@ -42,6 +43,7 @@ use super::migrations::{self, Migration};
 use super::StoreError;
 use crate::datadir;
 use crate::metrics::WriterMetrics;
+use migration_list::MIGRATIONS;
 
 impl From<rusqlite::Error> for StoreError {
     fn from(err: rusqlite::Error) -> Self {
@@ -51,86 +53,6 @@ impl From<rusqlite::Error> for StoreError {
 
 /// Most operations committed in one transaction.
 const MAX_BATCH: usize = 1024;
-
-/// Migrations, by the number of their file (`store::migrations`: what a
-/// database lacks is applied, in ascending order). Never edit one that has
-/// shipped: add a new file.
-const MIGRATIONS: &[Migration] = &[
-    Migration::new(
-        1,
-        include_str!("../../../migrations/sqlite/0001_accounts.sql"),
-    ),
-    Migration::new(
-        2,
-        include_str!("../../../migrations/sqlite/0002_relations.sql"),
-    ),
-    Migration::new(
-        3,
-        include_str!("../../../migrations/sqlite/0003_messages.sql"),
-    ),
-    Migration::new(
-        4,
-        include_str!("../../../migrations/sqlite/0004_fans_and_block_words.sql"),
-    ),
-    Migration::new(
-        5,
-        include_str!("../../../migrations/sqlite/0005_qr_logins.sql"),
-    ),
-    Migration::new(
-        6,
-        include_str!("../../../migrations/sqlite/0006_customer_service.sql"),
-    ),
-    Migration::new(
-        7,
-        include_str!("../../../migrations/sqlite/0007_send_rates.sql"),
-    ),
-    Migration::new(
-        8,
-        include_str!("../../../migrations/sqlite/0008_fan_groups.sql"),
-    ),
-    Migration::new(
-        9,
-        include_str!("../../../migrations/sqlite/0009_pushes.sql"),
-    ),
-    Migration::new(
-        10,
-        include_str!("../../../migrations/sqlite/0010_auto_replies.sql"),
-    ),
-    Migration::new(
-        11,
-        include_str!("../../../migrations/sqlite/0011_health_probe.sql"),
-    ),
-    Migration::new(
-        12,
-        include_str!("../../../migrations/sqlite/0012_private_versions.sql"),
-    ),
-    Migration::new(
-        13,
-        include_str!("../../../migrations/sqlite/0013_account_states.sql"),
-    ),
-    Migration::new(
-        14,
-        include_str!("../../../migrations/sqlite/0014_throttles.sql"),
-    ),
-    Migration::new(
-        15,
-        include_str!("../../../migrations/sqlite/0015_message_search.sql"),
-    ),
-    Migration::new(
-        16,
-        include_str!("../../../migrations/sqlite/0016_short_retry_fingerprints.sql"),
-    ),
-    // Unread totals kept per node, checked by version.
-    Migration::new(
-        17,
-        include_str!("../../../migrations/sqlite/0017_unread_versions.sql"),
-    ),
-    // Where each page of a follower list starts.
-    Migration::new(
-        18,
-        include_str!("../../../migrations/sqlite/0018_follower_buckets.sql"),
-    ),
-];
 
 type Completion = Box<dyn FnOnce(Result<(), StoreError>) + Send>;
 type Job = Box<dyn FnOnce(&Connection) -> Completion + Send>;
