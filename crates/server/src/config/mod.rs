@@ -1,9 +1,7 @@
 //! Server configuration: one clap struct, every flag also read from `SIXIN_<FLAG>`.
 
-use std::fmt;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::str::FromStr;
 use std::time::Duration;
 
 use crate::domain::relation::RelationLimits;
@@ -12,10 +10,14 @@ use crate::service::messages::RateLimits;
 use crate::service::{CustomerLimits, MessageLimits};
 
 mod limits;
+mod listen;
 mod nodes;
+mod storage;
 
 pub use limits::{ConnectionLimits, GuardConfig};
+pub use listen::Listen;
 pub use nodes::ResumeLogConfig;
+pub use storage::StorageConfig;
 
 /// How `sixin serve` is configured. Each flag can also be given as an
 /// environment variable named `SIXIN_` plus the flag in upper case.
@@ -205,121 +207,6 @@ pub struct Config {
 
     #[command(flatten)]
     pub guard: GuardConfig,
-}
-
-/// Where to listen: a host (an IP address or a name) and a port.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Listen {
-    /// The host as given, without the brackets of an IPv6 address.
-    pub host: String,
-    pub port: u16,
-}
-
-impl Listen {
-    /// The host as an IP address, when it is one (not a name).
-    pub fn ip(&self) -> Option<IpAddr> {
-        self.host.parse().ok()
-    }
-}
-
-impl FromStr for Listen {
-    type Err = String;
-
-    fn from_str(text: &str) -> Result<Listen, String> {
-        if let Ok(addr) = text.parse::<SocketAddr>() {
-            return Ok(addr.into());
-        }
-        let (host, port) = text
-            .rsplit_once(':')
-            .ok_or_else(|| format!("`{text}`: give host:port, e.g. localhost:8080"))?;
-        let port = port
-            .parse()
-            .map_err(|_| format!("`{text}`: `{port}` is not a port number"))?;
-        let valid_name = !host.is_empty()
-            && host.len() <= 253
-            && host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.');
-        if !valid_name {
-            return Err(format!(
-                "`{text}`: `{host}` is neither an IP address nor a host name (IPv6 addresses go in brackets: [::1]:8080)"
-            ));
-        }
-        Ok(Listen {
-            host: host.to_owned(),
-            port,
-        })
-    }
-}
-
-impl From<SocketAddr> for Listen {
-    fn from(addr: SocketAddr) -> Listen {
-        Listen {
-            host: addr.ip().to_string(),
-            port: addr.port(),
-        }
-    }
-}
-
-impl fmt::Display for Listen {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.ip() {
-            Some(IpAddr::V6(ip)) => write!(f, "[{ip}]:{}", self.port),
-            _ => write!(f, "{}:{}", self.host, self.port),
-        }
-    }
-}
-
-/// Where uploaded files are kept: the data directory (default) or an
-/// S3-compatible bucket.
-#[derive(Debug, Clone, clap::Args)]
-pub struct StorageConfig {
-    /// Keep uploads in this S3-compatible bucket instead of
-    /// `<data-dir>/uploads`; links to customer-service files are then the
-    /// bucket's own presigned URLs.
-    #[arg(long, env = "SIXIN_S3_BUCKET")]
-    pub s3_bucket: Option<String>,
-
-    /// Region of the bucket.
-    #[arg(long, env = "SIXIN_S3_REGION", default_value = "us-east-1")]
-    pub s3_region: String,
-
-    /// Endpoint of an S3-compatible service (MinIO, Ceph, R2, ...); AWS
-    /// when absent.
-    #[arg(long, env = "SIXIN_S3_ENDPOINT")]
-    pub s3_endpoint: Option<String>,
-
-    /// Access key id; taken from the usual AWS environment or instance
-    /// credentials when absent.
-    #[arg(long, env = "SIXIN_S3_ACCESS_KEY_ID")]
-    pub s3_access_key_id: Option<String>,
-
-    /// Secret access key.
-    #[arg(long, env = "SIXIN_S3_SECRET_ACCESS_KEY", hide_env_values = true)]
-    pub s3_secret_access_key: Option<String>,
-
-    /// Address the bucket as `<endpoint>/<bucket>` (most self-hosted
-    /// services) rather than `<bucket>.<endpoint>`.
-    #[arg(long, env = "SIXIN_S3_PATH_STYLE")]
-    pub s3_path_style: bool,
-
-    /// Allow a plain `http://` endpoint.
-    #[arg(long, env = "SIXIN_S3_ALLOW_HTTP")]
-    pub s3_allow_http: bool,
-}
-
-impl Default for StorageConfig {
-    fn default() -> Self {
-        StorageConfig {
-            s3_bucket: None,
-            s3_region: "us-east-1".into(),
-            s3_endpoint: None,
-            s3_access_key_id: None,
-            s3_secret_access_key: None,
-            s3_path_style: false,
-            s3_allow_http: false,
-        }
-    }
 }
 
 impl Config {
