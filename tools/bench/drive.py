@@ -1,8 +1,10 @@
 """Drives a running sixin for tools/bench/instructions.sh: sets up two users
-who know each other, warms up, then runs exactly N sends or history fetches
-from one keep-alive connection with callgrind's instrumentation on around them.
+who know each other, warms up, then runs exactly N sends, history fetches or
+session lists (`sessions`: `new_sessions` of a user with 200 sessions, each
+with one unread message) from one keep-alive connection with callgrind's
+instrumentation on around them.
 
-    python3 drive.py PORT send|fetch N VALGRIND_PID
+    python3 drive.py PORT send|fetch|sessions N VALGRIND_PID
 """
 import http.client
 import json
@@ -48,7 +50,29 @@ def fetch(_):
     assert answer["code"] == 0, answer
 
 
-op = send if what == "send" else fetch
+def new_sessions(_):
+    path = "/session_svr/v1/session_svr/new_sessions?begin_ts=0&build=0&mobi_app=web"
+    answer = call("GET", path, None, alice)
+    assert answer["code"] == 0, answer
+
+
+if what == "sessions":
+    # Alice follows 200 talkers (so none is a stranger), each sends her one.
+    for i in range(200):
+        t = call("POST", "/admin/v1/users", json.dumps({"uname": f"talker{i}"}), admin)["data"]["mid"]
+        lt = call("POST", f"/admin/v1/users/{t}/sessions", None, admin)["data"]
+        call("POST", "/x/relation/modify", f"fid={t}&act=1&csrf={la['bili_jct']}", alice)
+        body = urllib.parse.urlencode({
+            "msg[sender_uid]": t, "msg[receiver_id]": a, "msg[receiver_type]": 1,
+            "msg[msg_type]": 1, "msg[msg_status]": 0, "msg[dev_id]": "bench",
+            "msg[timestamp]": i, "msg[content]": json.dumps({"content": f"hi {i}"}),
+            "csrf": lt["bili_jct"],
+        })
+        answer = call("POST", "/web_im/v1/web_im/send_msg", body,
+                      {**form, "Cookie": "SESSDATA=" + lt["SESSDATA"]})
+        assert answer["code"] == 0, answer
+
+op = {"send": send, "fetch": fetch, "sessions": new_sessions}[what]
 for i in range(80):  # a history of at least 20 messages, and warm caches
     send(i) if i < 30 else op(i)
 subprocess.run(["callgrind_control", "-i", "on", pid], check=True, capture_output=True)

@@ -5,7 +5,7 @@
 # connection; every thread of the server counts (HTTP, the SQLite writer,
 # the readers).
 #
-#   tools/bench/instructions.sh send|fetch [N=300] [binary=target/release/sixin]
+#   tools/bench/instructions.sh send|fetch|sessions [N=300] [binary=target/release/sixin]
 #
 # With KEEP=path the callgrind output is copied there, for
 # `callgrind_annotate path`.
