@@ -13,7 +13,7 @@ use std::process::Command;
 use serde_json::Value;
 use sixin_api::relation::Act;
 use sixin_client::Client;
-use sixin_server::store::postgres::{test_database_url, TestDatabase};
+use sixin_server::store::postgres::{derived_disagreements, test_database_url, TestDatabase};
 
 mod community;
 #[path = "../support/mod.rs"]
@@ -291,5 +291,9 @@ fn a_community_moved_to_postgresql_reads_back_the_same_and_carries_on() {
             .map(|f| &f["mid"])
             .collect();
         assert_eq!(mids, [shop.mid, bob.mid], "the newest follower first");
+        // What PostgreSQL derives from relations (follower rows and
+        // buckets, counts), written by the copy and by the follow since,
+        // agrees with them.
+        assert_eq!(derived_disagreements(&db.url()).await, []);
     });
 }

@@ -99,6 +99,7 @@ macro_rules! store_contract_tests {
             }
             reverse {
                 followers_follow_every_change_of_the_relation,
+                counts_hold_through_blocks_both_ways_and_a_deleted_account,
             }
             fans {
                 fans_are_newest_follow_first_within_a_window,
@@ -155,6 +156,7 @@ macro_rules! store_contract_tests {
             }
             unread_versions {
                 the_unread_version_moves_with_every_counted_change,
+                joining_and_leaving_a_group_with_unread_posts_move_the_version,
             }
             settings {
                 message_settings_round_trip,

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use sixin_api::relation::Act;
 
 use super::helpers::{act, follow, users, T0};
+use crate::domain::account::{decide_state_change, AccountState};
 use crate::domain::paging::Page;
 use crate::domain::relation::Attribute;
 use crate::domain::Mid;
@@ -100,4 +101,69 @@ pub(crate) async fn followers_follow_every_change_of_the_relation(store: Arc<dyn
     assert_eq!(friends(&store, a).await, vec![]);
     assert_eq!(followers(&store, a).await, (vec![], 0));
     assert_eq!(followers(&store, b).await, (vec![a], 1));
+}
+
+/// `mid`'s counts as `(following, whisper, black, follower)`.
+async fn counts(store: &Arc<dyn Store>, mid: Mid) -> (u64, u64, u64, u64) {
+    let c = store.relation_counts(mid).await.unwrap();
+    (c.following, c.whisper, c.black, c.follower)
+}
+
+pub(crate) async fn counts_hold_through_blocks_both_ways_and_a_deleted_account(
+    store: Arc<dyn Store>,
+) {
+    let [a, b, c, d] = users(&store, ["a", "b", "c", "d"]).await;
+    act(&store, b, a, Act::Follow, T0 + 1).await.unwrap();
+    act(&store, c, a, Act::Follow, T0 + 2).await.unwrap();
+    act(&store, a, b, Act::Follow, T0 + 3).await.unwrap();
+    act(&store, d, a, Act::QuietFollow, T0 + 4).await.unwrap();
+    assert_eq!(counts(&store, a).await, (1, 0, 0, 2));
+    assert_eq!(counts(&store, b).await, (1, 0, 0, 1));
+    assert_eq!(counts(&store, d).await, (0, 1, 0, 0));
+
+    // Blacklisting a friend ends both follows: a's becomes the block.
+    act(&store, a, b, Act::Block, T0 + 5).await.unwrap();
+    assert_eq!(counts(&store, a).await, (0, 0, 1, 1));
+    assert_eq!(counts(&store, b).await, (0, 0, 0, 0));
+    assert_eq!(followers(&store, a).await, (vec![c], 1));
+    assert_eq!(followers(&store, b).await, (vec![], 0));
+    // And back: both blocks stand, neither counts as a follower.
+    act(&store, b, a, Act::Block, T0 + 6).await.unwrap();
+    assert_eq!(counts(&store, a).await, (0, 0, 1, 1));
+    assert_eq!(counts(&store, b).await, (0, 0, 1, 0));
+    let pair = store.relation(a, b).await.unwrap();
+    assert_eq!(
+        (
+            pair.forward.map(|r| r.attribute),
+            pair.backward.map(|r| r.attribute)
+        ),
+        (Some(Attribute::Blocked), Some(Attribute::Blocked))
+    );
+    // Blacklisting a quiet follower ends the quiet follow.
+    act(&store, a, d, Act::Block, T0 + 7).await.unwrap();
+    assert_eq!(counts(&store, a).await, (0, 0, 2, 1));
+    assert_eq!(counts(&store, d).await, (0, 0, 0, 0));
+
+    // A deleted account keeps its relations: counts and lists stay.
+    store
+        .set_account_state(
+            c,
+            AccountState::Deleted,
+            T0 + 8,
+            Box::new(decide_state_change),
+        )
+        .await
+        .unwrap();
+    assert_eq!(counts(&store, a).await, (0, 0, 2, 1));
+    assert_eq!(counts(&store, c).await, (1, 0, 0, 0));
+    assert_eq!(followers(&store, a).await, (vec![c], 1));
+
+    // Unblocking leaves nothing behind.
+    for (x, y) in [(a, b), (b, a), (a, d)] {
+        act(&store, x, y, Act::Unblock, T0 + 9).await.unwrap();
+    }
+    assert_eq!(counts(&store, a).await, (0, 0, 0, 1));
+    assert_eq!(counts(&store, b).await, (0, 0, 0, 0));
+    assert_eq!(counts(&store, d).await, (0, 0, 0, 0));
+    assert_eq!(followers(&store, b).await, (vec![], 0));
 }

@@ -168,3 +168,30 @@ pub(crate) async fn the_unread_version_moves_with_every_counted_change(store: Ar
     seen.moved(&store, a, "leaving the group").await;
     assert!(!seen.moved(&store, a, "nothing since").await);
 }
+
+pub(crate) async fn joining_and_leaving_a_group_with_unread_posts_move_the_version(
+    store: Arc<dyn Store>,
+) {
+    let [a, c] = users(&store, ["a", "c"]).await;
+    let mut seen = Seen::default();
+    let t = us(T0);
+    let id = create(&store, c).await;
+    assert!(seen.moved(&store, a, "first look").await);
+    steps(&store, id, t + 1, vec![GroupStep::Join(a)]).await;
+    seen.moved(&store, a, "joining").await;
+    steps(
+        &store,
+        id,
+        t + 2,
+        vec![GroupStep::Post(group_text(c, "hi", vec![]))],
+    )
+    .await;
+    assert!(seen.moved(&store, a, "a post unread").await);
+    // The session stays with its unread post; the membership it is
+    // counted by goes.
+    steps(&store, id, t + 3, vec![GroupStep::Leave(a)]).await;
+    assert!(seen.moved(&store, a, "leaving with a post unread").await);
+    steps(&store, id, t + 4, vec![GroupStep::Join(a)]).await;
+    seen.moved(&store, a, "joining again").await;
+    assert!(!seen.moved(&store, a, "nothing since").await);
+}

@@ -19,7 +19,7 @@ use tokio_postgres::{NoTls, Row as PgRow, Statement};
 
 use deadpool_postgres::GenericClient;
 
-use super::{migrate, Param, LOCK_SPACE};
+use super::{bookkeeping, migrate, Param, LOCK_SPACE};
 use crate::store::transfer::rows::{decode_key, encode_key, Row, Value};
 use crate::store::transfer::tables::{Existing, Kind, Sequence, Table, TABLES};
 use crate::store::StoreError;
@@ -179,13 +179,18 @@ impl Target {
         Ok(Holding::Nothing)
     }
 
-    /// Empties every table a copy fills and forgets any earlier copy.
+    /// Empties every table a copy fills (and those derived from them) and
+    /// forgets any earlier copy; every unread version moves on.
     pub async fn empty(&mut self) -> Result<(), StoreError> {
         let names: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
         self.client
             .batch_execute(&format!(
                 "BEGIN;
-                 TRUNCATE {}, sixin_transfer, sixin_transfer_tables RESTART IDENTITY CASCADE;
+                 TRUNCATE {}, followers, follower_buckets, sixin_transfer, sixin_transfer_tables
+                     RESTART IDENTITY CASCADE;
+                 UPDATE unread_versions SET version = version + 1;
+                 INSERT INTO unread_versions (owner, version) VALUES (0, 1)
+                     ON CONFLICT (owner) DO UPDATE SET version = unread_versions.version + 1;
                  COMMIT;",
                 names.join(", ")
             ))
@@ -241,7 +246,8 @@ impl Target {
             }
         };
         let tx = self.client.transaction().await?;
-        tx.execute(&statement, &params).await?;
+        let inserted = tx.query(&statement, &params).await?;
+        bookkeeping::copied(&tx, table.name, &inserted).await?;
         tx.execute(
             "INSERT INTO sixin_transfer_tables (name, last_key, copied) VALUES ($1, $2, $3)
              ON CONFLICT (name) DO UPDATE SET last_key = excluded.last_key, copied = excluded.copied",
@@ -395,9 +401,13 @@ fn insert_sql(table: &Table) -> String {
         }
         Existing::Nothing | Existing::Seeded => "ON CONFLICT DO NOTHING".to_owned(),
     };
+    let returning = match bookkeeping::copied_columns(table.name) {
+        "" => String::new(),
+        columns => format!("RETURNING {columns}"),
+    };
     format!(
         "INSERT INTO {table} ({names}) OVERRIDING SYSTEM VALUE
-         SELECT {values} FROM unnest({arrays}) AS u ({names}) {conflict}",
+         SELECT {values} FROM unnest({arrays}) AS u ({names}) {conflict} {returning}",
         table = table.name,
         names = names.join(", "),
         values = values.join(", "),

@@ -25,6 +25,7 @@
 //! nothing left to apply.
 
 mod accounts;
+pub mod bookkeeping;
 mod catalogue;
 #[cfg(test)]
 mod contract;
@@ -51,7 +52,7 @@ use super::migrations::{self, Migration};
 use super::StoreError;
 use crate::domain::Mid;
 
-pub use testing::{test_database_url, TestDatabase, TEST_DATABASE_URL};
+pub use testing::{derived_disagreements, test_database_url, TestDatabase, TEST_DATABASE_URL};
 
 impl From<tokio_postgres::Error> for StoreError {
     fn from(err: tokio_postgres::Error) -> Self {
@@ -118,6 +119,11 @@ const MIGRATIONS: &[Migration] = &[
     Migration::new(
         11,
         include_str!("../../../migrations/postgres/0011_last_message_plan.sql"),
+    ),
+    // The relation-side triggers dropped: their writers write what they derived.
+    Migration::new(
+        12,
+        include_str!("../../../migrations/postgres/0012_bookkeeping_by_writers.sql"),
     ),
 ];
 

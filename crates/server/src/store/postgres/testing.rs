@@ -1,6 +1,7 @@
 //! Throwaway schemas for tests (the contract suite, the HTTP suite, the
 //! multi-node tests): each run of a store gets an empty schema of its own
-//! in a shared database, dropped afterwards.
+//! in a shared database, dropped afterwards; and the check that the tables
+//! derived from `relations` agree with it.
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -145,4 +146,76 @@ pub fn test_database_url() -> Option<String> {
             None
         }
     }
+}
+
+/// Each check: what it is, and a query counting the rows that break it.
+const CHECKS: &[(&str, &str)] = &[
+    (
+        "followers is relations reversed, row for row",
+        "SELECT COUNT(*) FROM (
+            (SELECT mid, fid, attribute, special, mtime, seq, made_seq FROM relations
+             EXCEPT ALL SELECT mid, fid, attribute, special, mtime, seq, made_seq FROM followers)
+            UNION ALL
+            (SELECT mid, fid, attribute, special, mtime, seq, made_seq FROM followers
+             EXCEPT ALL SELECT mid, fid, attribute, special, mtime, seq, made_seq FROM relations)
+         ) d",
+    ),
+    (
+        "follower_buckets counts the follows by seq, without empty buckets",
+        "WITH counted AS (
+            SELECT f.fid, l.level, f.seq >> (6 * l.level) AS bucket, COUNT(*) AS n
+            FROM followers f, (VALUES (1), (2), (3), (4)) AS l(level)
+            WHERE f.attribute = 2 GROUP BY 1, 2, 3
+         )
+         SELECT COUNT(*) FROM (
+            (SELECT fid, level, bucket, n FROM follower_buckets EXCEPT ALL
+             SELECT fid, level, bucket, n FROM counted)
+            UNION ALL
+            (SELECT fid, level, bucket, n FROM counted EXCEPT ALL
+             SELECT fid, level, bucket, n FROM follower_buckets)
+         ) d",
+    ),
+    (
+        "relation_stats counts each user's relations, both ends of each have a row",
+        "WITH users_in AS (SELECT mid FROM relations UNION SELECT fid FROM relations),
+         counted AS (
+            SELECT u.mid,
+                (SELECT COUNT(*) FROM relations r WHERE r.mid = u.mid AND r.attribute = 2),
+                (SELECT COUNT(*) FROM relations r WHERE r.mid = u.mid AND r.attribute = 1),
+                (SELECT COUNT(*) FROM relations r WHERE r.mid = u.mid AND r.attribute = 128),
+                (SELECT COUNT(*) FROM relations r WHERE r.fid = u.mid AND r.attribute = 2)
+            FROM (SELECT mid FROM users_in UNION SELECT mid FROM relation_stats) u
+         )
+         SELECT COUNT(*) FROM (
+            (SELECT mid, following, whisper, black, follower FROM relation_stats
+             EXCEPT SELECT * FROM counted)
+            UNION ALL
+            (SELECT * FROM counted EXCEPT
+             SELECT mid, following, whisper, black, follower FROM relation_stats)
+         ) d",
+    ),
+    (
+        "groups hold follows only",
+        "SELECT COUNT(*) FROM relation_tag_members t
+         WHERE NOT EXISTS (SELECT 1 FROM relations r
+                           WHERE r.mid = t.mid AND r.fid = t.fid AND r.attribute = 2)",
+    ),
+];
+
+/// What in the schema at `url` disagrees with `relations`: each check of
+/// the tables its writers derive from it ([`super::bookkeeping`]) that
+/// fails, with how many rows break it. Empty when all agree.
+pub async fn derived_disagreements(url: &str) -> Vec<(&'static str, i64)> {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls)
+        .await
+        .expect("the test schema");
+    tokio::spawn(connection);
+    let mut found = Vec::new();
+    for (what, sql) in CHECKS {
+        let wrong: i64 = client.query_one(*sql, &[]).await.unwrap().get(0);
+        if wrong != 0 {
+            found.push((*what, wrong));
+        }
+    }
+    found
 }

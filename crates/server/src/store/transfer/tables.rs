@@ -37,9 +37,9 @@ pub enum Existing {
     /// The migrations' defaults (the emoji catalogue, keyword rules): the
     /// source's rows replace them, so they are emptied when a copy starts.
     Seeded,
-    /// Rows the target's triggers make while earlier tables are copied
-    /// (`relation_stats`, from `relations`): the source's rows overwrite
-    /// them.
+    /// Rows the target derives while earlier tables are copied
+    /// (`relation_stats`, from `relations`, written with each batch as the
+    /// server's writers write it): the source's rows overwrite them.
     Derived,
 }
 
@@ -143,7 +143,7 @@ const fn ints(name: &'static str) -> Column {
 
 /// Every table, in the order they are copied: a row's foreign keys point
 /// at tables copied before it, and `relation_stats` comes after
-/// `relations` (whose triggers count into it) so that its copied rows are
+/// `relations` (whose copy counts into it) so that its copied rows are
 /// the last word.
 pub const TABLES: &[Table] = &[
     Table::new(
@@ -612,12 +612,13 @@ pub const POSTGRES_ONLY: &[&str] = &[
     "sixin_transfer_tables",
     // The readiness probe's row: each database proves its own writes.
     "health_probe",
-    // The reverse of `relations` (migration 0006), written by its trigger
-    // as `relations` is copied: verified through `relations`, and
-    // compared with it by the transfer's tests.
+    // The reverse of `relations` (migration 0006), written with each
+    // batch of `relations` copied (store/postgres/bookkeeping.rs):
+    // verified through `relations`, and compared with it by the
+    // transfer's tests.
     "followers",
-    // Kept by triggers as `sessions` and `followers` are written
-    // (migrations 0009 and 0010).
+    // Kept as `sessions`, `relations`, `group_members` and `followers` are
+    // written (migrations 0009, 0010 and 0012).
     "unread_versions",
     "follower_buckets",
 ];

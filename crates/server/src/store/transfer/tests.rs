@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::*;
-use crate::store::postgres::{test_database_url, TestDatabase};
+use crate::store::postgres::{derived_disagreements, test_database_url, TestDatabase};
 use crate::store::sqlite::Sqlite;
 
 /// A data directory whose database holds a little of everything: NULLs
@@ -259,6 +259,11 @@ async fn a_community_moves_over_whole_and_verified() {
         .await,
         0
     );
+    // And what PostgreSQL derives from them (written by the copy as the
+    // server's writers write it): counts, follower buckets (two users
+    // followed, four levels each).
+    assert_eq!(derived_disagreements(&db.url()).await, []);
+    assert_eq!(one("SELECT COUNT(*) FROM follower_buckets").await, 8);
     // Booleans and NULLs of the new tables arrive as they were.
     let group = pg
         .query_one(
@@ -392,6 +397,8 @@ async fn another_community_or_a_used_database_is_refused_unless_replaced() {
     replace.replace = true;
     let replaced = run(&replace).await.unwrap();
     assert!(replaced.is_ok() && !replaced.resumed, "{replaced}");
+    // Nothing derived from the first community is left.
+    assert_eq!(derived_disagreements(&db.url()).await, []);
 
     // A database a server used, without a copy's record, is refused.
     let used = TestDatabase::create(&url).await.unwrap();

@@ -1,6 +1,8 @@
 //! Many followers at once, written straight into the database behind a
 //! test server (through HTTP this would take minutes).
 
+use sixin_server::store::postgres::bookkeeping;
+
 use super::TestApp;
 
 /// Fills the database behind `app` with `n` users who all follow `star`,
@@ -64,14 +66,24 @@ async fn add_fans_in_postgres(url: &str, star: u64, n: u64, first: i64) {
     )
     .await
     .unwrap();
-    tx.execute(
-        "INSERT INTO relations (mid, fid, attribute, special, mtime, seq, made_seq)
-         SELECT $3 + i, $2, 2, FALSE, 1000 + i, 1000 + i, 1000 + i
-         FROM generate_series(0, $1::BIGINT - 1) AS i",
-        &[&(n as i64), &(star as i64), &first],
-    )
-    .await
-    .unwrap();
+    // What the server's writers derive from relations (followers, counts,
+    // follower buckets) is written as migrate-data writes it for a copy.
+    let follows = tx
+        .query(
+            &format!(
+                "INSERT INTO relations ({})
+                 SELECT $3 + i, $2, 2, FALSE, 1000 + i, 1000 + i, 1000 + i
+                 FROM generate_series(0, $1::BIGINT - 1) AS i
+                 RETURNING {0}",
+                bookkeeping::RELATION_COLUMNS
+            ),
+            &[&(n as i64), &(star as i64), &first],
+        )
+        .await
+        .unwrap();
+    bookkeeping::relations_inserted(&tx, &follows)
+        .await
+        .unwrap();
     tx.execute(
         "SELECT setval('relation_seq', nextval('relation_seq') + $1)",
         &[&(n as i64 + 1_000)],

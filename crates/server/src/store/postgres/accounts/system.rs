@@ -4,7 +4,8 @@
 use deadpool_postgres::GenericClient;
 use tokio_postgres::Row;
 
-use super::super::{execute, query, query_opt, Postgres};
+use super::super::bookkeeping::BUMP_UNREAD;
+use super::super::{execute, query, query_one, query_opt, Postgres};
 use crate::domain::system::{SystemAccount, SystemKind};
 use crate::domain::Mid;
 use crate::store::StoreError;
@@ -23,24 +24,32 @@ pub(in crate::store::postgres) fn system_at(row: &Row, at: usize) -> Option<Syst
     })
 }
 
-/// Makes `mid` a system account, or an ordinary user with `None`.
+/// Makes `mid` a system account, or an ordinary user with `None`. Which
+/// accounts speak for the service, and as what kind, is in everyone's
+/// unread totals: a change of either moves everyone's unread version.
 pub(super) async fn set_system(
     c: &impl GenericClient,
     mid: Mid,
     system: Option<&SystemAccount>,
 ) -> Result<(), StoreError> {
-    match system {
-        Some(s) => {
-            execute(
-                c,
-                "INSERT INTO system_accounts (mid, system_msg_type, name, pic_url)
-                 VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (mid) DO UPDATE SET system_msg_type = excluded.system_msg_type,
-                    name = excluded.name, pic_url = excluded.pic_url",
-                &[&mid.as_i64(), &s.kind.code(), &s.name, &s.pic_url],
-            )
-            .await?
-        }
+    let changed = match system {
+        Some(s) => query_one(
+            c,
+            "WITH old AS (
+                SELECT system_msg_type FROM system_accounts WHERE mid = $1
+             ), put AS (
+                INSERT INTO system_accounts (mid, system_msg_type, name, pic_url)
+                VALUES ($1, $2, $3, $4)
+                ON CONFLICT (mid) DO UPDATE SET system_msg_type = excluded.system_msg_type,
+                   name = excluded.name, pic_url = excluded.pic_url
+                RETURNING system_msg_type
+             )
+             SELECT old.system_msg_type IS DISTINCT FROM put.system_msg_type
+             FROM put LEFT JOIN old ON TRUE",
+            &[&mid.as_i64(), &s.kind.code(), &s.name, &s.pic_url],
+        )
+        .await?
+        .get::<_, bool>(0),
         None => {
             execute(
                 c,
@@ -48,8 +57,12 @@ pub(super) async fn set_system(
                 &[&mid.as_i64()],
             )
             .await?
+                > 0
         }
     };
+    if changed {
+        execute(c, BUMP_UNREAD, &[&0_i64]).await?;
+    }
     Ok(())
 }
 

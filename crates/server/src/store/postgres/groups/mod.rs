@@ -19,10 +19,13 @@
 
 mod send;
 
+use std::collections::HashSet;
+
 use async_trait::async_trait;
 use deadpool_postgres::GenericClient;
 use tokio_postgres::Row;
 
+use super::bookkeeping::BUMP_UNREAD;
 use super::{execute, lock, query, query_one, query_opt, Lock, Pipeline, Postgres};
 use crate::domain::group::{Group, GroupDraft, GroupFacts, GroupId, GroupStep};
 use crate::domain::message::group_send::{GroupSendDecision, GroupSendFacts};
@@ -266,20 +269,31 @@ fn key_at(rows: &[Vec<Row>], at: usize) -> Result<i64, StoreError> {
 }
 
 /// Applies the steps of a change in order, in one round trip; the
-/// messages posted.
+/// messages posted. `facts` are the group's before (under its row's lock):
+/// whether it was dissolved and who its members were, so that the unread
+/// versions move with exactly the rows that change (see
+/// [`super::bookkeeping`]).
 async fn apply(
     c: &impl GenericClient,
     id: GroupId,
+    facts: &GroupFacts,
     steps: &[GroupStep],
     now_us: i64,
 ) -> Result<Vec<Message>, StoreError> {
     let (conversation, mut seqno) = open_group_conversation(c, id).await?;
     let group = id.as_i64();
+    let mut dissolved = facts.group.as_ref().is_some_and(|g| g.dissolved);
+    let mut members: HashSet<Mid> = facts.members.iter().copied().collect();
     let mut p = Pipeline::default();
     let mut posts = Vec::new();
     for step in steps {
         match step {
             GroupStep::Set(settings) => {
+                // Whether a group is dissolved is in everyone's totals.
+                if settings.dissolved != dissolved {
+                    dissolved = settings.dissolved;
+                    p.push(BUMP_UNREAD, vec![Box::new(0_i64)]);
+                }
                 p.push(
                     "UPDATE fan_groups SET name = $2, cover = $3, frozen = $4, dissolved = $5
                      WHERE id = $1",
@@ -300,6 +314,10 @@ async fn apply(
                      ON CONFLICT DO NOTHING",
                     vec![Box::new(group), Box::new(mid.as_i64()), Box::new(now_us)],
                 );
+                // A membership is in the member's totals.
+                if members.insert(*mid) {
+                    p.push(BUMP_UNREAD, vec![Box::new(mid.as_i64())]);
+                }
                 p.push(
                     format!(
                         "INSERT INTO sessions (owner, session_type, talker_id, conversation_id,
@@ -325,6 +343,9 @@ async fn apply(
                     "DELETE FROM group_members WHERE group_id = $1 AND mid = $2",
                     vec![Box::new(group), Box::new(mid.as_i64())],
                 );
+                if members.remove(mid) {
+                    p.push(BUMP_UNREAD, vec![Box::new(mid.as_i64())]);
+                }
                 p.push(
                     "UPDATE sessions SET at_seqno = 0
                      WHERE owner = $1 AND session_type = 2 AND talker_id = $2",
@@ -383,7 +404,7 @@ async fn create(
         ],
     )
     .await?;
-    Ok((id, apply(c, id, &steps, now_us).await?))
+    Ok((id, apply(c, id, &facts, &steps, now_us).await?))
 }
 
 async fn change(
@@ -403,7 +424,7 @@ async fn change(
     if !exists {
         return Ok(Vec::new());
     }
-    apply(c, id, &steps, now_us).await
+    apply(c, id, &facts, &steps, now_us).await
 }
 
 #[async_trait]

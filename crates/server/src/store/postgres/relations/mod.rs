@@ -1,7 +1,8 @@
 //! User relations in PostgreSQL: one row per (mid, fid) where mid did
-//! something to fid; counts and versions kept by a trigger (see the
-//! migration). A change locks both users, so its facts (both directions,
-//! the counts under a limit) hold until it commits.
+//! something to fid, its reverse in `followers`, counts and versions,
+//! written together by [`super::bookkeeping`]. A change locks both users,
+//! so its facts (both directions, the counts under a limit) hold until it
+//! commits.
 
 mod fans;
 mod lists;
@@ -12,7 +13,8 @@ use deadpool_postgres::GenericClient;
 use tokio_postgres::Row;
 
 use super::accounts::user_state;
-use super::{count, execute, lock, query, query_one, query_opt, snapshot, Lock, Postgres};
+use super::bookkeeping::{self, RelationChange};
+use super::{count, lock, query, query_one, query_opt, snapshot, Lock, Pipeline, Postgres};
 use crate::domain::paging::Page;
 use crate::domain::relation::{
     Attribute, ModifyFacts, ModifyPlan, RelationCounts, RelationPair, RelationWrite, StoredRelation,
@@ -60,8 +62,9 @@ async fn current_seq(c: &impl GenericClient) -> Result<i64, StoreError> {
         .get(0))
 }
 
-/// Advances the relation counter and makes the new value what the stats
-/// trigger records as the version of this transaction's later changes.
+/// Advances the relation counter; the new value is the seq and version of
+/// this transaction's later changes (and what `sixin_relation_version()`
+/// reads in it).
 async fn step(c: &impl GenericClient) -> Result<i64, StoreError> {
     Ok(query_one(
         c,
@@ -132,67 +135,39 @@ async fn load_pair(c: &impl GenericClient, mid: Mid, fid: Mid) -> Result<Relatio
     })
 }
 
-/// Applies the writes of a relation plan, in order.
+/// Applies the writes of a relation plan, in order: each write and what
+/// it implies elsewhere ([`bookkeeping::relation`]) in one round trip
+/// after the step that gives them their seq.
 async fn apply(
     c: &impl GenericClient,
     writes: &[RelationWrite],
     now: i64,
 ) -> Result<(), StoreError> {
-    let mut seq = None;
+    let mut version = None;
+    let mut p = Pipeline::default();
     for write in writes {
-        match *write {
-            RelationWrite::Step => seq = Some(step(c).await?),
+        let (mid, fid, change) = match *write {
+            RelationWrite::Step => {
+                // What is queued carries the previous value.
+                std::mem::take(&mut p).run(c).await?;
+                version = Some(step(c).await?);
+                continue;
+            }
             RelationWrite::Put {
                 mid,
                 fid,
                 attribute,
-            } => {
-                let seq = match seq {
-                    Some(seq) => seq,
-                    None => current_seq(c).await?,
-                };
-                execute(
-                    c,
-                    "INSERT INTO relations (mid, fid, attribute, special, mtime, seq, made_seq)
-                     VALUES ($1, $2, $3, FALSE, $4, $5, $5)
-                     ON CONFLICT (mid, fid) DO UPDATE SET
-                        attribute = excluded.attribute, special = FALSE,
-                        mtime = excluded.mtime, seq = excluded.seq,
-                        made_seq = excluded.made_seq",
-                    &[&mid.as_i64(), &fid.as_i64(), &attribute.code(), &now, &seq],
-                )
-                .await?;
-                // A remade relation is in no group (the trigger ungroups one
-                // that stops being a follow; a follow remade as one is here).
-                execute(
-                    c,
-                    "DELETE FROM relation_tag_members WHERE mid = $1 AND fid = $2",
-                    &[&mid.as_i64(), &fid.as_i64()],
-                )
-                .await?;
-            }
-            RelationWrite::Refresh { mid, fid } => {
-                let seq = match seq {
-                    Some(seq) => seq,
-                    None => current_seq(c).await?,
-                };
-                execute(
-                    c,
-                    "UPDATE relations SET mtime = $3, seq = $4 WHERE mid = $1 AND fid = $2",
-                    &[&mid.as_i64(), &fid.as_i64(), &now, &seq],
-                )
-                .await?;
-            }
-            RelationWrite::Delete { mid, fid } => {
-                execute(
-                    c,
-                    "DELETE FROM relations WHERE mid = $1 AND fid = $2",
-                    &[&mid.as_i64(), &fid.as_i64()],
-                )
-                .await?;
-            }
-        }
+            } => (mid, fid, RelationChange::Put(attribute)),
+            RelationWrite::Refresh { mid, fid } => (mid, fid, RelationChange::Refresh),
+            RelationWrite::Delete { mid, fid } => (mid, fid, RelationChange::Delete),
+        };
+        let v = match version {
+            Some(v) => v,
+            None => *version.insert(current_seq(c).await?),
+        };
+        bookkeeping::relation(&mut p, mid, fid, change, now, v);
     }
+    p.run(c).await?;
     Ok(())
 }
 

@@ -5,8 +5,9 @@
 
 use deadpool_postgres::GenericClient;
 
-use super::super::{count, execute, lock, query, query_one, query_opt, Lock};
-use super::{step, stored_attribute};
+use super::super::bookkeeping::{self, RelationChange};
+use super::super::{count, execute, lock, query, query_one, query_opt, Lock, Pipeline};
+use super::{current_seq, step, stored_attribute};
 use crate::domain::tag::{TagEditFacts, TagInfo, TagName, TagNameFacts, TagWrite};
 use crate::domain::{Mid, TagId};
 use crate::store::relations::GroupSizes;
@@ -228,10 +229,11 @@ pub(super) async fn edit(
             .push((fid, attribute, member_tags(c, mid, fid).await?));
     }
     let writes = decide(&facts)?;
-    let mut seq = 0;
+    let mut stepped = None;
     for write in writes {
+        let seq = stepped.unwrap_or(0);
         match write {
-            TagWrite::Step => seq = step(c).await?,
+            TagWrite::Step => stepped = Some(step(c).await?),
             TagWrite::Add { fid, tagid } => {
                 execute(
                     c,
@@ -249,12 +251,16 @@ pub(super) async fn edit(
                 .await?;
             }
             TagWrite::Special { fid, special } => {
-                execute(
-                    c,
-                    "UPDATE relations SET special = $3 WHERE mid = $1 AND fid = $2 AND special <> $3",
-                    &[&mid.as_i64(), &fid.as_i64(), &special],
-                )
-                .await?;
+                // The mark is the relation's (its version is the last
+                // step's, else the counter's), mirrored in `followers`.
+                let version = match stepped {
+                    Some(v) => v,
+                    None => current_seq(c).await?,
+                };
+                let mut p = Pipeline::default();
+                let change = RelationChange::Special(special);
+                bookkeeping::relation(&mut p, mid, fid, change, 0, version);
+                p.run(c).await?;
             }
         }
     }
