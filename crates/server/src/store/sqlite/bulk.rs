@@ -57,9 +57,10 @@ pub(in crate::store) fn load(
         progress,
     };
     conn.execute_batch("BEGIN")?;
-    let loaded = loader
-        .run(community)
-        .and_then(|loaded| Ok(index_queued(&conn).map(|()| loaded)?));
+    let loaded = loader.run(community).and_then(|loaded| {
+        index_queued(&conn)?;
+        Ok(loaded)
+    });
     match loaded {
         Ok(loaded) => {
             conn.execute_batch("COMMIT")?;

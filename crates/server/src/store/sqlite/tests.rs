@@ -187,7 +187,11 @@ fn insert_text(c: &Connection, seqno: i64, msg_key: i64, text: &str) -> rusqlite
         "INSERT INTO messages (conversation_id, seqno, msg_key, sender_uid, receiver_type,
              receiver_id, msg_type, content, ts_us, msg_source)
          VALUES (1, ?1, ?2, 1, 1, 2, 1, ?3, 0, 0)",
-        rusqlite::params![seqno, msg_key, serde_json::json!({ "content": text }).to_string()],
+        rusqlite::params![
+            seqno,
+            msg_key,
+            serde_json::json!({ "content": text }).to_string()
+        ],
     )?;
     Ok(())
 }
@@ -200,7 +204,9 @@ async fn indexed(db: &Sqlite, text: &'static str) -> (Vec<i64>, i64) {
             .prepare("SELECT rowid FROM message_text WHERE message_text MATCH ?1 ORDER BY rowid")?
             .query_map([format!("\"{text}\"")], |r| r.get(0))?
             .collect::<Result<Vec<i64>, _>>()?;
-        let waiting = c.query_row("SELECT count(*) FROM message_text_pending", [], |r| r.get(0))?;
+        let waiting = c.query_row("SELECT count(*) FROM message_text_pending", [], |r| {
+            r.get(0)
+        })?;
         Ok((keys, waiting))
     })
     .await
@@ -238,7 +244,13 @@ async fn texts_a_transaction_left_queued_are_indexed_at_the_next_start() {
     let path = dir.path().join("t.db");
     Sqlite::open(&path, 1).unwrap().close();
     // Something else commits a message without indexing it.
-    insert_text(&Connection::open(&path).unwrap(), 1, 7, "written behind our back").unwrap();
+    insert_text(
+        &Connection::open(&path).unwrap(),
+        1,
+        7,
+        "written behind our back",
+    )
+    .unwrap();
     let db = Sqlite::open(&path, 1).unwrap();
     assert_eq!(indexed(&db, "behind").await, (vec![7], 0));
 }
