@@ -2,23 +2,30 @@
 who know each other, warms up, then runs exactly N sends, history fetches or
 session lists (`sessions`: `new_sessions` of a user with 200 sessions, each
 with one unread message) from one keep-alive connection with callgrind's
-instrumentation on around them.
+instrumentation on around them. With CONNECTIONS=C in the environment, C
+threads share the N requests, each on a keep-alive connection of its own (so
+that the SQLite writer commits several sends together, as under load).
 
     python3 drive.py PORT send|fetch|sessions N VALGRIND_PID
 """
 import http.client
 import json
+import os
 import subprocess
 import sys
+import threading
 import urllib.parse
 
 port, what, n, pid = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
-conn = http.client.HTTPConnection("127.0.0.1", port)
+connections = int(os.environ.get("CONNECTIONS", "1"))
+local = threading.local()
 
 
 def call(method, path, body=None, headers=None):
-    conn.request(method, path, body, headers or {})
-    return json.loads(conn.getresponse().read())
+    if not hasattr(local, "conn"):
+        local.conn = http.client.HTTPConnection("127.0.0.1", port)
+    local.conn.request(method, path, body, headers or {})
+    return json.loads(local.conn.getresponse().read())
 
 
 admin = {"Authorization": "Bearer bench-token", "Content-Type": "application/json"}
@@ -76,6 +83,16 @@ op = {"send": send, "fetch": fetch, "sessions": new_sessions}[what]
 for i in range(80):  # a history of at least 20 messages, and warm caches
     send(i) if i < 30 else op(i)
 subprocess.run(["callgrind_control", "-i", "on", pid], check=True, capture_output=True)
-for i in range(n):
-    op(100_000 + i)
+if connections == 1:
+    for i in range(n):
+        op(100_000 + i)
+else:
+    def worker(t):
+        for i in range(t, n, connections):
+            op(100_000 + i)
+    threads = [threading.Thread(target=worker, args=(t,)) for t in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
 subprocess.run(["callgrind_control", "-i", "off", pid], check=True, capture_output=True)

@@ -7,6 +7,9 @@
 #
 #   tools/bench/instructions.sh send|fetch|sessions [N=300] [binary=target/release/sixin]
 #
+# With CONNECTIONS=C the N requests come from C connections at once (sends
+# then share the SQLite writer's group commits).
+#
 # With KEEP=path the callgrind output is copied there, for
 # `callgrind_annotate path`.
 #

@@ -148,6 +148,8 @@ async fn seen(app: &TestApp, c: &Community) -> Vec<(String, Value)> {
                 (me, format!("/svr_sync/v1/svr_sync/fetch_session_msgs?talker_id={other}&session_type=1&size=20")),
                 (me, format!("/svr_sync/v1/svr_sync/fetch_session_msgs?talker_id={other}&session_type=1&size=2&end_seqno=3")),
                 (me, "/x/web-interface/nav".into()),
+                // The texts are in the search index.
+                (me, "/sixin/v1/messages/search?keyword=bulk%20message&size=50".into()),
             ]);
         }
     }

@@ -17,6 +17,7 @@ use super::accounts::create_user;
 use super::keys::{max_msg_key, KeyGen};
 use super::messages::{ensure_session, open_conversation};
 use super::relations::modify;
+use super::search_index::index_queued;
 use super::Sqlite;
 use crate::domain::account::{decide_new_user, AccountState, Uname};
 use crate::domain::message::content;
@@ -56,7 +57,10 @@ pub(in crate::store) fn load(
         progress,
     };
     conn.execute_batch("BEGIN")?;
-    let loaded = loader.run(community);
+    let loaded = loader.run(community).and_then(|loaded| {
+        index_queued(&conn)?;
+        Ok(loaded)
+    });
     match loaded {
         Ok(loaded) => {
             conn.execute_batch("COMMIT")?;
@@ -84,6 +88,7 @@ impl Loader<'_> {
         self.done += 1;
         self.in_batch += 1;
         if self.in_batch >= BATCH {
+            index_queued(self.conn)?;
             self.conn.execute_batch("COMMIT; BEGIN")?;
             self.in_batch = 0;
             (self.progress)(self.done);

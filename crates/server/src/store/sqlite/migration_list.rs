@@ -80,4 +80,9 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         18,
         include_str!("../../../migrations/sqlite/0018_follower_buckets.sql"),
     ),
+    // Message texts indexed once per transaction, not once per message.
+    Migration::new(
+        19,
+        include_str!("../../../migrations/sqlite/0019_message_search_per_commit.sql"),
+    ),
 ];

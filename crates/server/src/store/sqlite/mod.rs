@@ -30,6 +30,7 @@ mod qrlogins;
 mod relations;
 mod replies;
 mod search;
+mod search_index;
 mod throttles;
 
 use std::path::{Path, PathBuf};
@@ -122,6 +123,7 @@ impl Sqlite {
         configure(&conn)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         migrate(&mut conn, MIGRATIONS)?;
+        index_left_queued(&conn)?;
         let msg_keys = Arc::new(keys::KeyGen::starting_after(keys::max_msg_key(&conn)?));
 
         let readers = readers.max(1);
@@ -339,6 +341,22 @@ fn migrate(conn: &mut Connection, all: &[Migration]) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Indexes texts that some transaction committed without indexing them
+/// (every writer here indexes before it commits; this is for one that
+/// did not, such as a tool writing the file directly): a search finds them
+/// from this start on.
+fn index_left_queued(conn: &Connection) -> Result<(), StoreError> {
+    run(conn, "BEGIN IMMEDIATE")?;
+    match search_index::index_queued(conn) {
+        Ok(()) => run(conn, "COMMIT")?,
+        Err(err) => {
+            let _ = run(conn, "ROLLBACK");
+            return Err(err.into());
+        }
+    }
+    Ok(())
+}
+
 /// A commit that failed, as each write of its batch reports it.
 #[derive(Debug)]
 struct CommitFailed(Arc<rusqlite::Error>);
@@ -407,7 +425,11 @@ fn run_writer(conn: Connection, mut jobs: mpsc::Receiver<Job>, metrics: WriterMe
             }
         }
         let started = std::time::Instant::now();
-        let committed = run(&conn, "COMMIT").map_err(Arc::new);
+        // The batch's texts join the search index in its transaction: a
+        // commit that cannot index them fails as a whole.
+        let committed = search_index::index_queued(&conn)
+            .and_then(|()| run(&conn, "COMMIT"))
+            .map_err(Arc::new);
         metrics
             .commit_seconds
             .observe(started.elapsed().as_secs_f64());

@@ -175,3 +175,82 @@ fn retry_rows_stored_before_migration_16_answer_with_their_first_8_bytes() {
         .unwrap();
     assert_eq!(rows, vec![(1, long[..8].to_vec()), (2, vec![1, 2])]);
 }
+
+/// A text message in conversation 1 (made if missing), as the send code
+/// stores one.
+fn insert_text(c: &Connection, seqno: i64, msg_key: i64, text: &str) -> rusqlite::Result<()> {
+    c.execute(
+        "INSERT OR IGNORE INTO conversations (id, kind, a, b) VALUES (1, 1, 1, 2)",
+        [],
+    )?;
+    c.execute(
+        "INSERT INTO messages (conversation_id, seqno, msg_key, sender_uid, receiver_type,
+             receiver_id, msg_type, content, ts_us, msg_source)
+         VALUES (1, ?1, ?2, 1, 1, 2, 1, ?3, 0, 0)",
+        rusqlite::params![
+            seqno,
+            msg_key,
+            serde_json::json!({ "content": text }).to_string()
+        ],
+    )?;
+    Ok(())
+}
+
+/// The keys the search index finds for `text`, and how many texts still
+/// wait to be indexed.
+async fn indexed(db: &Sqlite, text: &'static str) -> (Vec<i64>, i64) {
+    db.read(move |c| {
+        let keys = c
+            .prepare("SELECT rowid FROM message_text WHERE message_text MATCH ?1 ORDER BY rowid")?
+            .query_map([format!("\"{text}\"")], |r| r.get(0))?
+            .collect::<Result<Vec<i64>, _>>()?;
+        let waiting = c.query_row("SELECT count(*) FROM message_text_pending", [], |r| {
+            r.get(0)
+        })?;
+        Ok((keys, waiting))
+    })
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_batch_indexes_the_texts_it_commits_and_none_of_a_failed_operation() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Sqlite::open(&dir.path().join("t.db"), 1).unwrap();
+    // The first write holds the writer while the other two queue behind
+    // it, so that all three share one transaction.
+    let first = db.write(|c| {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        Ok(insert_text(c, 1, 101, "first of the batch")?)
+    });
+    let failed = db.write(|c| {
+        insert_text(c, 2, 102, "failed in the batch")?;
+        Err::<(), _>(StoreError::Refused(crate::domain::Refusal::bad_request(
+            "test",
+        )))
+    });
+    let last = db.write(|c| Ok(insert_text(c, 2, 103, "last of the batch")?));
+    let (first, failed, last) = tokio::join!(first, failed, last);
+    assert!(first.is_ok() && last.is_ok());
+    assert!(matches!(failed, Err(StoreError::Refused(_))));
+
+    assert_eq!(indexed(&db, "of the batch").await, (vec![101, 103], 0));
+    assert_eq!(indexed(&db, "failed").await, (vec![], 0));
+}
+
+#[tokio::test]
+async fn texts_a_transaction_left_queued_are_indexed_at_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    Sqlite::open(&path, 1).unwrap().close();
+    // Something else commits a message without indexing it.
+    insert_text(
+        &Connection::open(&path).unwrap(),
+        1,
+        7,
+        "written behind our back",
+    )
+    .unwrap();
+    let db = Sqlite::open(&path, 1).unwrap();
+    assert_eq!(indexed(&db, "behind").await, (vec![7], 0));
+}

@@ -601,6 +601,9 @@ pub const SQLITE_ONLY: &[&str] = &[
     "message_text_data",
     "message_text_docsize",
     "message_text_idx",
+    // Texts on their way into that index within a transaction (migration
+    // 0019): empty once committed.
+    "message_text_pending",
 ];
 
 /// PostgreSQL tables that are not copied, and why.

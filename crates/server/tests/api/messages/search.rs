@@ -5,7 +5,7 @@ use serde_json::json;
 use sixin_client::EnvelopeExt;
 
 use crate::groups::group_of;
-use crate::helpers::{assert_code, cookie_of, spawn_app, three};
+use crate::helpers::{acquainted, assert_code, cookie_of, relate, spawn_app, three};
 
 /// The texts of what `client` finds for `keyword`, newest first.
 async fn texts(client: &sixin_client::Client, keyword: &str) -> Vec<String> {
@@ -155,4 +155,40 @@ async fn a_search_answers_the_envelope_and_refuses_what_it_cannot_look_for() {
         .get_raw("/sixin/v1/messages/search?keyword=hello", None)
         .await;
     assert_eq!(anonymous["code"], -101);
+}
+
+#[tokio::test]
+async fn a_message_is_found_as_soon_as_its_send_is_acknowledged_even_amid_a_burst() {
+    let app = spawn_app().await;
+    let (a, alice, b, bob) = acquainted(&app).await;
+    let (c, carol) = app.user("carol").await;
+    relate(&carol, a, sixin_client::RelationAct::Block).await;
+    // Sends from both sides at once share the writer's transactions; each
+    // sender searches for its text the moment the send is acknowledged.
+    let send_then_search = |client: &sixin_client::Client, to: u64, i: usize| {
+        let client = client.clone();
+        async move {
+            let text = format!("并发消息 {i} 号");
+            assert_code(&client.send_text(to, &text).await.unwrap(), 0);
+            assert_eq!(texts(&client, &text).await, [text]);
+        }
+    };
+    let mut burst: Vec<_> = (0..8)
+        .flat_map(|i| {
+            [
+                tokio::spawn(send_then_search(&alice, b, 2 * i)),
+                tokio::spawn(send_then_search(&bob, a, 2 * i + 1)),
+            ]
+        })
+        .collect();
+    // One refused in the midst of them (Carol blocked Alice) is nowhere.
+    let refused = alice.send_text(c, "并发消息 被拒绝").await.unwrap();
+    assert_eq!(refused.code, 25003);
+    for task in burst.drain(..) {
+        task.await.unwrap();
+    }
+    assert_eq!(texts(&alice, "并发消息").await.len(), 16);
+    assert_eq!(texts(&bob, "并发消息").await.len(), 16);
+    assert!(texts(&alice, "被拒绝").await.is_empty());
+    assert!(texts(&carol, "并发消息").await.is_empty());
 }
