@@ -19,6 +19,7 @@ use tokio_postgres::{NoTls, Row as PgRow, Statement};
 
 use deadpool_postgres::GenericClient;
 
+use super::messages::last;
 use super::{migrate, Param, LOCK_SPACE};
 use crate::store::transfer::rows::{decode_key, encode_key, Row, Value};
 use crate::store::transfer::tables::{Existing, Kind, Sequence, Table, TABLES};
@@ -186,8 +187,10 @@ impl Target {
             .batch_execute(&format!(
                 "BEGIN;
                  TRUNCATE {}, sixin_transfer, sixin_transfer_tables RESTART IDENTITY CASCADE;
+                 {}
                  COMMIT;",
-                names.join(", ")
+                names.join(", "),
+                last::EMPTIED,
             ))
             .await?;
         Ok(())
@@ -395,14 +398,23 @@ fn insert_sql(table: &Table) -> String {
         }
         Existing::Nothing | Existing::Seeded => "ON CONFLICT DO NOTHING".to_owned(),
     };
-    format!(
-        "INSERT INTO {table} ({names}) OVERRIDING SYSTEM VALUE
-         SELECT {values} FROM unnest({arrays}) AS u ({names}) {conflict}",
+    // What PostgreSQL keeps of a session itself (`last`).
+    let (kept, kept_values, then) = match table.name {
+        "sessions" => last::COPIED_SESSIONS,
+        _ => ("", "", None),
+    };
+    let insert = format!(
+        "INSERT INTO {table} ({names}{kept}) OVERRIDING SYSTEM VALUE
+         SELECT {values}{kept_values} FROM unnest({arrays}) AS u ({names}) {conflict}",
         table = table.name,
         names = names.join(", "),
         values = values.join(", "),
         arrays = arrays.join(", "),
-    )
+    );
+    match then {
+        Some(then) => then(&insert),
+        None => insert,
+    }
 }
 
 fn array_type(kind: Kind) -> &'static str {
@@ -476,24 +488,4 @@ pub async fn refuse_unfinished(client: &impl GenericClient) -> Result<(), StoreE
             row.get::<_, String>(0)
         ))),
     }
-}
-
-/// Every table of the schema at `url` with its columns (for the
-/// transfer's test that it copies them all).
-#[cfg(test)]
-pub async fn schema(url: &str) -> Vec<(String, Vec<String>)> {
-    let config = tokio_postgres::Config::from_str(url).unwrap();
-    migrate(&config).await.unwrap();
-    let (client, connection) = config.connect(NoTls).await.unwrap();
-    tokio::spawn(connection);
-    let rows = client
-        .query(
-            "SELECT table_name::TEXT, array_agg(column_name::TEXT ORDER BY ordinal_position)
-             FROM information_schema.columns WHERE table_schema = current_schema()
-             GROUP BY table_name ORDER BY table_name",
-            &[],
-        )
-        .await
-        .unwrap();
-    rows.iter().map(|r| (r.get(0), r.get(1))).collect()
 }
