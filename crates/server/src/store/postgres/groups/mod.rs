@@ -324,7 +324,7 @@ async fn apply(
                         "INSERT INTO sessions (owner, session_type, talker_id, conversation_id,
                              last_seqno, session_ts, ack_seqno, ack_ts, last_msg)
                          VALUES ($1, 2, $2, $3, $4, {}, $4, $5,
-                                 CASE WHEN $4 > 0 THEN sixin_last_message($3, $1, $4) END)
+                                 CASE WHEN $4::BIGINT > 0 THEN sixin_last_message($3, $1, $4) END)
                          ON CONFLICT (owner, session_type, talker_id) DO UPDATE SET
                              last_seqno = excluded.last_seqno, session_ts = excluded.session_ts,
                              ack_seqno = excluded.ack_seqno, ack_ts = excluded.ack_ts,

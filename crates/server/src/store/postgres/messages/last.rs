@@ -42,12 +42,12 @@ use crate::domain::message::Message;
 /// moving a session must come after its message's insert and before the
 /// next one.
 pub(in crate::store::postgres) fn shown_sql(n: usize) -> String {
-    format!("${n}::JSONB || jsonb_build_object('msg_key', currval('msg_keys'))")
+    format!("${n}::TEXT::JSONB || jsonb_build_object('msg_key', currval('msg_keys'))")
 }
 
 /// `SHOWN` with its parameter at `$5`, the slot the session moves use.
 pub(in crate::store::postgres) const SHOWN: &str =
-    "$5::JSONB || jsonb_build_object('msg_key', currval('msg_keys'))";
+    "$5::TEXT::JSONB || jsonb_build_object('msg_key', currval('msg_keys'))";
 
 /// The JSON of `last_msg` for `message`, all but its key (see
 /// [`shown_sql`]): the object `sixin_last_message` builds.
