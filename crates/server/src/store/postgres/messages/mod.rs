@@ -9,6 +9,7 @@
 mod block;
 mod changes;
 pub(super) mod last;
+mod limits;
 pub(super) mod send;
 pub(super) mod sessions;
 
