@@ -616,8 +616,9 @@ pub const POSTGRES_ONLY: &[&str] = &[
     // as `relations` is copied: verified through `relations`, and
     // compared with it by the transfer's tests.
     "followers",
-    // Kept by triggers as `sessions` and `followers` are written
-    // (migrations 0009 and 0010).
+    // Kept as `sessions` (by the copy's own statement, see
+    // `store/postgres/messages/last.rs`) and `followers` (by triggers) are
+    // written (migrations 0009, 0010 and 0012).
     "unread_versions",
     "follower_buckets",
 ];
@@ -625,8 +626,8 @@ pub const POSTGRES_ONLY: &[&str] = &[
 /// PostgreSQL columns of copied tables that are not copied, and why
 /// (`(table, column)`).
 pub const POSTGRES_ONLY_COLUMNS: &[(&str, &str)] = &[
-    // The message a session shows (migration 0007), written by its
-    // trigger as `sessions` is copied (after `messages`) from the copied
+    // The message a session shows (migration 0007), written by the copy's
+    // insert as `sessions` is copied (after `messages`) from the copied
     // messages: compared with what SQLite shows by migrate-data's tests.
     ("sessions", "last_msg"),
 ];
