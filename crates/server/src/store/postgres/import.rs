@@ -399,20 +399,19 @@ fn insert_sql(table: &Table) -> String {
         Existing::Nothing | Existing::Seeded => "ON CONFLICT DO NOTHING".to_owned(),
     };
     // What PostgreSQL keeps of a session itself (`last`).
-    let (kept, kept_values, then) = match table.name {
-        "sessions" => last::COPIED_SESSIONS,
-        _ => ("", "", None),
-    };
+    let kept = (table.name == "sessions").then_some(&last::COPIED_SESSIONS);
     let insert = format!(
         "INSERT INTO {table} ({names}{kept}) OVERRIDING SYSTEM VALUE
          SELECT {values}{kept_values} FROM unnest({arrays}) AS u ({names}) {conflict}",
         table = table.name,
         names = names.join(", "),
+        kept = kept.map_or("", |k| k.columns),
         values = values.join(", "),
+        kept_values = kept.map_or("", |k| k.values),
         arrays = arrays.join(", "),
     );
-    match then {
-        Some(then) => then(&insert),
+    match kept {
+        Some(kept) => (kept.around)(&insert),
         None => insert,
     }
 }

@@ -146,15 +146,23 @@ pub(in crate::store::postgres) fn bump_returned(update: &str) -> String {
     )
 }
 
-/// What migrate-data's copy of `sessions` adds to the rows it inserts (a
-/// column, and its value from the row's copied columns), and the statement
-/// around that insert, which moves the versions of the owners of copied
-/// sessions with unread messages.
-pub(in crate::store::postgres) const COPIED_SESSIONS: (&str, &str, Option<fn(&str) -> String>) = (
-    ", last_msg",
-    ", CASE WHEN last_seqno > 0 THEN sixin_last_message(conversation_id, owner, last_seqno) END",
-    Some(copied_sessions),
-);
+/// What migrate-data's copy of a table adds to the rows it inserts: more
+/// columns, their values from the row's copied columns, and a statement
+/// around the insert.
+pub(in crate::store::postgres) struct Kept {
+    pub columns: &'static str,
+    pub values: &'static str,
+    pub around: fn(&str) -> String,
+}
+
+/// The copy of `sessions`: each row's last message, and the versions of
+/// the owners of copied sessions with unread messages moved.
+pub(in crate::store::postgres) const COPIED_SESSIONS: Kept = Kept {
+    columns: ", last_msg",
+    values:
+        ", CASE WHEN last_seqno > 0 THEN sixin_last_message(conversation_id, owner, last_seqno) END",
+    around: copied_sessions,
+};
 
 fn copied_sessions(insert: &str) -> String {
     format!(
