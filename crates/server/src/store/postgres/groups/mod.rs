@@ -7,9 +7,9 @@
 //! advisory locks of the users it names, see [`super::Lock`]), so a
 //! group's seqnos are gap-free and its membership stable while a decision
 //! runs, whichever nodes the writes come through; creating a group takes
-//! `Lock::Groups` (the next free id). A send is four round trips, as a
-//! one-to-one send: `BEGIN`, the locks and every fact, the plan's writes,
-//! `COMMIT`.
+//! `Lock::Groups` (the next free id). A send is four round trips: `BEGIN`,
+//! the locks and every fact, the plan's writes, `COMMIT` (a one-to-one
+//! send puts `BEGIN` and `COMMIT` in its flights, `super::pipeline`).
 //!
 //! A post moves every member's session without taking every member's lock
 //! (a group may have many thousands of members): its session time is
