@@ -202,14 +202,13 @@ fn post(
             unread_count = s.unread_count + $4, session_ts = {}, last_msg = {}
          FROM group_members gm
          WHERE gm.group_id = $1 AND s.owner = gm.mid AND s.session_type = 2
-           AND s.talker_id = $1 AND s.owner <> $2
-         RETURNING s.owner",
+           AND s.talker_id = $1 AND s.owner <> $2",
         session_time("s.owner", "$5::BIGINT"),
         last::shown_sql(6),
     );
     p.push(
         if draft.counts_unread {
-            last::bump_returned(&members)
+            last::bump_returned(&format!("{members} RETURNING s.owner"))
         } else {
             members
         },
