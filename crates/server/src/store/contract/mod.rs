@@ -157,6 +157,7 @@ macro_rules! store_contract_tests {
             unread_versions {
                 the_unread_version_moves_with_every_counted_change,
                 joining_and_leaving_a_group_with_unread_posts_move_the_version,
+                the_unread_version_moves_with_replies_deliveries_and_withdrawals,
             }
             settings {
                 message_settings_round_trip,

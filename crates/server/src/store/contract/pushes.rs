@@ -17,7 +17,7 @@ use crate::store::Store;
 
 const CONTENT: &str = "{\n  \"rid\": 1,\n  \"attach_msg\": null\n}";
 
-fn push(sender: Mid, receivers: Option<Vec<Mid>>, kind: UnreadKind) -> NewPush {
+pub(super) fn push(sender: Mid, receivers: Option<Vec<Mid>>, kind: UnreadKind) -> NewPush {
     NewPush {
         sender,
         receivers,
@@ -31,7 +31,7 @@ fn push(sender: Mid, receivers: Option<Vec<Mid>>, kind: UnreadKind) -> NewPush {
 
 /// Delivers a batch through the real rule; the job after and how many
 /// messages were stored.
-async fn deliver(
+pub(super) async fn deliver(
     store: &Arc<dyn Store>,
     job: &PushJob,
     batch: usize,

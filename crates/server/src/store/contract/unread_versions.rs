@@ -12,8 +12,10 @@ use sixin_api::relation::Act;
 use super::custom::{agent_account, set_system};
 use super::groups::{create, steps, text as group_text};
 use super::helpers::{act, read_all, recall, say, send, stored, us, users, T0};
+use super::pushes::{deliver, push};
 use crate::domain::account::decide_profile_update;
 use crate::domain::group::{GroupSettings, GroupStep};
+use crate::domain::message::push::UnreadKind;
 use crate::domain::message::session::{SessionChange, Talker};
 use crate::domain::Mid;
 use crate::store::messages::{UnreadSession, UnreadVersion};
@@ -194,4 +196,60 @@ pub(crate) async fn joining_and_leaving_a_group_with_unread_posts_move_the_versi
     steps(&store, id, t + 4, vec![GroupStep::Join(a)]).await;
     seen.moved(&store, a, "joining again").await;
     assert!(!seen.moved(&store, a, "nothing since").await);
+}
+
+pub(crate) async fn the_unread_version_moves_with_replies_deliveries_and_withdrawals(
+    store: Arc<dyn Store>,
+) {
+    let [a, b, c] = users(&store, ["a", "b", "c"]).await;
+    let (mut for_a, mut for_c) = (Seen::default(), Seen::default());
+    let t = us(T0);
+    for_a.moved(&store, a, "first look").await;
+    for_c.moved(&store, c, "first look").await;
+
+    say(&store, b, a, "1", t + 1).await;
+    assert!(for_a.moved(&store, a, "a message from b").await);
+    say(&store, a, b, "back", t + 2).await;
+    assert!(for_a.moved(&store, a, "a's reply reads b's").await);
+    say(&store, a, b, "again", t + 3).await;
+    assert!(!for_a.moved(&store, a, "a second reply").await);
+    let sent = say(&store, b, a, "2", t + 4).await;
+    assert!(for_a.moved(&store, a, "another from b").await);
+    store.withdraw(sent[0].msg_key, t + 5).await.unwrap();
+    assert!(for_a.moved(&store, a, "b's message withdrawn").await);
+
+    say(&store, a, c, "to c", t + 6).await;
+    assert!(for_c.moved(&store, c, "a message from a").await);
+    let job = store
+        .create_push(push(c, Some(vec![a]), UnreadKind::Push), t + 7)
+        .await
+        .unwrap();
+    deliver(&store, &job, 10, t + 8).await;
+    assert!(for_a.moved(&store, a, "c's delivery").await);
+    assert!(
+        for_c
+            .moved(&store, c, "c's delivery reads a's message")
+            .await
+    );
+
+    let id = create(&store, b).await;
+    steps(&store, id, t + 9, vec![GroupStep::Join(a)]).await;
+    for_a.moved(&store, a, "joining b's group").await;
+    steps(
+        &store,
+        id,
+        t + 10,
+        vec![GroupStep::Post(group_text(b, "hi", vec![]))],
+    )
+    .await;
+    assert!(for_a.moved(&store, a, "b's post").await);
+    steps(
+        &store,
+        id,
+        t + 11,
+        vec![GroupStep::Post(group_text(a, "yo", vec![]))],
+    )
+    .await;
+    assert!(for_a.moved(&store, a, "a's post reads b's").await);
+    assert!(!for_a.moved(&store, a, "nothing since").await);
 }

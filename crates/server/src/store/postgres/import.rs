@@ -19,6 +19,7 @@ use tokio_postgres::{NoTls, Row as PgRow, Statement};
 
 use deadpool_postgres::GenericClient;
 
+use super::messages::last;
 use super::{bookkeeping, migrate, Param, LOCK_SPACE};
 use crate::store::transfer::rows::{decode_key, encode_key, Row, Value};
 use crate::store::transfer::tables::{Existing, Kind, Sequence, Table, TABLES};
@@ -188,11 +189,10 @@ impl Target {
                 "BEGIN;
                  TRUNCATE {}, followers, follower_buckets, sixin_transfer, sixin_transfer_tables
                      RESTART IDENTITY CASCADE;
-                 UPDATE unread_versions SET version = version + 1;
-                 INSERT INTO unread_versions (owner, version) VALUES (0, 1)
-                     ON CONFLICT (owner) DO UPDATE SET version = unread_versions.version + 1;
+                 {}
                  COMMIT;",
-                names.join(", ")
+                names.join(", "),
+                last::EMPTIED,
             ))
             .await?;
         Ok(())
@@ -405,14 +405,22 @@ fn insert_sql(table: &Table) -> String {
         "" => String::new(),
         columns => format!("RETURNING {columns}"),
     };
-    format!(
-        "INSERT INTO {table} ({names}) OVERRIDING SYSTEM VALUE
-         SELECT {values} FROM unnest({arrays}) AS u ({names}) {conflict} {returning}",
+    // What PostgreSQL keeps of a session itself (`last`).
+    let kept = (table.name == "sessions").then_some(&last::COPIED_SESSIONS);
+    let insert = format!(
+        "INSERT INTO {table} ({names}{kept}) OVERRIDING SYSTEM VALUE
+         SELECT {values}{kept_values} FROM unnest({arrays}) AS u ({names}) {conflict} {returning}",
         table = table.name,
         names = names.join(", "),
+        kept = kept.map_or("", |k| k.columns),
         values = values.join(", "),
+        kept_values = kept.map_or("", |k| k.values),
         arrays = arrays.join(", "),
-    )
+    );
+    match kept {
+        Some(kept) => (kept.around)(&insert),
+        None => insert,
+    }
 }
 
 fn array_type(kind: Kind) -> &'static str {
@@ -486,24 +494,4 @@ pub async fn refuse_unfinished(client: &impl GenericClient) -> Result<(), StoreE
             row.get::<_, String>(0)
         ))),
     }
-}
-
-/// Every table of the schema at `url` with its columns (for the
-/// transfer's test that it copies them all).
-#[cfg(test)]
-pub async fn schema(url: &str) -> Vec<(String, Vec<String>)> {
-    let config = tokio_postgres::Config::from_str(url).unwrap();
-    migrate(&config).await.unwrap();
-    let (client, connection) = config.connect(NoTls).await.unwrap();
-    tokio::spawn(connection);
-    let rows = client
-        .query(
-            "SELECT table_name::TEXT, array_agg(column_name::TEXT ORDER BY ordinal_position)
-             FROM information_schema.columns WHERE table_schema = current_schema()
-             GROUP BY table_name ORDER BY table_name",
-            &[],
-        )
-        .await
-        .unwrap();
-    rows.iter().map(|r| (r.get(0), r.get(1))).collect()
 }

@@ -12,9 +12,10 @@
 //! after `COMMIT` returns means committed (and, with PostgreSQL's default
 //! `synchronous_commit = on`, flushed to its WAL).
 //!
-//! The send, the hot write, is four round trips: `BEGIN`, the locks and
-//! every fact in one statement batch, the plan's writes in another
-//! ([`Pipeline`]: statements sent together, run in order), `COMMIT`.
+//! The send, the hot write, is two round trips: `BEGIN` with the locks and
+//! every fact, then the plan's writes with `COMMIT` ([`Pipeline`]:
+//! statements sent together, run in order; [`Flights`]: a transaction
+//! begun and committed inside them).
 //!
 //! Reads are single statements (a history page, a session list), or a
 //! REPEATABLE READ read-only transaction when a page and its total must
@@ -34,12 +35,13 @@ mod groups;
 mod health;
 pub mod import;
 mod messages;
+mod pipeline;
 mod pushes;
 mod qrlogins;
 mod relations;
 mod replies;
 mod search;
-mod testing;
+pub(crate) mod testing;
 mod throttles;
 
 use std::str::FromStr;
@@ -48,6 +50,7 @@ use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, PoolError, 
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{NoTls, Row};
 
+use self::pipeline::{Flights, Param, Pipeline};
 use super::migrations::{self, Migration};
 use super::StoreError;
 use crate::domain::Mid;
@@ -124,6 +127,12 @@ const MIGRATIONS: &[Migration] = &[
     Migration::new(
         12,
         include_str!("../../../migrations/postgres/0012_bookkeeping_by_writers.sql"),
+    ),
+    // Last messages and unread versions of sessions written by the
+    // writers' statements, not triggers.
+    Migration::new(
+        13,
+        include_str!("../../../migrations/postgres/0013_explicit_session_bookkeeping.sql"),
     ),
 ];
 
@@ -265,55 +274,6 @@ fn lock_keys(locks: &[Lock]) -> Vec<i64> {
     keys.sort_unstable();
     keys.dedup();
     keys
-}
-
-/// A parameter a [`Pipeline`] owns.
-type Param = Box<dyn ToSql + Sync + Send>;
-
-/// Statements sent together and run in order: one round trip for all of
-/// them instead of one each. PostgreSQL runs a connection's statements in
-/// the order they arrive, so a later one sees what an earlier one did (and
-/// waits for the locks it took); every statement is prepared first, so
-/// that no cache miss can reorder them.
-#[derive(Default)]
-struct Pipeline {
-    steps: Vec<(String, Vec<Param>)>,
-}
-
-impl Pipeline {
-    /// Adds a statement; its rows come back at the returned index.
-    fn push(&mut self, sql: impl Into<String>, params: Vec<Param>) -> usize {
-        self.steps.push((sql.into(), params));
-        self.steps.len() - 1
-    }
-
-    /// Adds taking `locks` (see [`lock`]).
-    fn lock(&mut self, locks: &[Lock]) -> usize {
-        self.push(LOCK, vec![Box::new(lock_keys(locks))])
-    }
-
-    /// Runs every statement, in order; the rows of each.
-    async fn run(self, c: &impl GenericClient) -> Result<Vec<Vec<Row>>, StoreError> {
-        let statements = futures_util::future::try_join_all(
-            self.steps.iter().map(|(sql, _)| c.prepare_cached(sql)),
-        )
-        .await?;
-        let mut rows = Vec::with_capacity(self.steps.len());
-        // `try_join_all` polls (so sends) in order up to 30 futures; each
-        // chunk is sent whole, then the next.
-        let steps: Vec<_> = statements.iter().zip(&self.steps).collect();
-        for chunk in steps.chunks(30) {
-            let done =
-                futures_util::future::try_join_all(chunk.iter().map(|(statement, (_, params))| {
-                    let params: Vec<&(dyn ToSql + Sync)> =
-                        params.iter().map(|p| &**p as &(dyn ToSql + Sync)).collect();
-                    async move { c.query(*statement, &params).await }
-                }))
-                .await?;
-            rows.extend(done);
-        }
-        Ok(rows)
-    }
 }
 
 /// Runs a statement (prepared once per connection).

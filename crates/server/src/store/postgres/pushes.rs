@@ -13,8 +13,9 @@ use async_trait::async_trait;
 use deadpool_postgres::GenericClient;
 use tokio_postgres::Row;
 
+use super::messages::last::{self, SHOWN};
 use super::messages::ordered;
-use super::messages::send::advance;
+use super::messages::send::{advance, Side};
 use super::relations::attribute_or_none;
 use super::{lock, query, query_one, query_opt, Lock, Pipeline, Postgres};
 use crate::domain::message::push::PushFacts;
@@ -278,6 +279,17 @@ async fn deliver_to(
         .get(0);
 
     let mut p = Pipeline::default();
+    // The sender's own sessions move (below): those with unread messages
+    // stop counting them, before they do.
+    let mids: Vec<i64> = receivers.iter().map(|r| r.as_i64()).collect();
+    p.push(
+        "INSERT INTO unread_versions (owner, version)
+         SELECT DISTINCT owner, 1 FROM sessions
+         WHERE owner = $1 AND session_type = 1 AND talker_id = ANY($2::BIGINT[])
+           AND unread_count > 0
+         ON CONFLICT (owner) DO UPDATE SET version = unread_versions.version + 1",
+        vec![Box::new(sender), Box::new(mids.clone())],
+    );
     let mut inserted = Vec::with_capacity(receivers.len());
     for (&receiver, pair) in receivers.iter().zip(&pairs) {
         // A receiver listed twice gets two messages, one seqno after the other.
@@ -287,6 +299,22 @@ async fn deliver_to(
         *newest = (*newest).max(0).saturating_add(1);
         let (conversation, seqno) = (*conversation, Seqno(*newest as u64));
         let r = receiver.as_i64();
+        let message = Message {
+            sender_uid: d.sender.get(),
+            receiver_type: 1,
+            receiver_id: receiver.get(),
+            msg_type: d.msg_type,
+            content: content.clone(),
+            seqno,
+            ts_us: now_us,
+            at_uids: None,
+            msg_key: MsgKey(0),
+            msg_status: 0,
+            notify_code: d.notify_code.clone(),
+            new_face_version: Some(1),
+            msg_source: d.msg_source,
+        };
+        let shown = last::shown(&message);
         p.push(
             "INSERT INTO sessions (owner, session_type, talker_id, conversation_id)
              VALUES ($1, 1, $2, $3) ON CONFLICT DO NOTHING",
@@ -316,47 +344,43 @@ async fn deliver_to(
             vec![Box::new(conversation), Box::new(seqno.get() as i64)],
         );
         p.push(
-            "UPDATE sessions SET last_seqno = $3,
-                session_ts = GREATEST($4, (SELECT MAX(session_ts) + 1 FROM sessions WHERE owner = $1)),
-                removed = FALSE, unread_count = unread_count + 1,
-                push_unread = push_unread + ($5::BIGINT = 1)::INT,
-                biz_unread = biz_unread + ($5::BIGINT = 2)::INT
-             WHERE owner = $1 AND session_type = 1 AND talker_id = $2",
+            format!(
+                "UPDATE sessions SET last_seqno = $3,
+                    session_ts = GREATEST($4, (SELECT MAX(session_ts) + 1 FROM sessions WHERE owner = $1)),
+                    removed = FALSE, unread_count = unread_count + 1,
+                    push_unread = push_unread + ($6::BIGINT = 1)::INT,
+                    biz_unread = biz_unread + ($6::BIGINT = 2)::INT,
+                    last_msg = {SHOWN}
+                 WHERE owner = $1 AND session_type = 1 AND talker_id = $2"
+            ),
             vec![
                 Box::new(r),
                 Box::new(sender),
                 Box::new(seqno.get() as i64),
                 Box::new(now_us),
+                Box::new(shown.clone()),
                 Box::new(d.unread_kind),
             ],
         );
         // The sender's view moves only if they have one (a delivery to a
         // million users does not give the sender a million sessions).
-        advance(&mut p, (d.sender, receiver), seqno, now_us, true, false);
-        inserted.push((receiver, seqno, at));
+        let side = Side::Own { sent: false };
+        advance(&mut p, (d.sender, receiver), seqno, now_us, side, shown);
+        inserted.push((message, at));
     }
+    // Every receiver has one more unread message.
+    last::bump(&mut p, &mids);
     let rows = p.run(c).await?;
     inserted
         .into_iter()
-        .map(|(receiver, seqno, at)| {
+        .map(|(message, at)| {
             let key: i64 = rows[at]
                 .first()
                 .ok_or_else(|| StoreError::backend("an inserted message returned no key"))?
                 .get(0);
             Ok(Message {
-                sender_uid: d.sender.get(),
-                receiver_type: 1,
-                receiver_id: receiver.get(),
-                msg_type: d.msg_type,
-                content: content.clone(),
-                seqno,
-                ts_us: now_us,
-                at_uids: None,
                 msg_key: MsgKey(key as u64),
-                msg_status: 0,
-                notify_code: d.notify_code.clone(),
-                new_face_version: Some(1),
-                msg_source: d.msg_source,
+                ..message
             })
         })
         .collect()

@@ -219,3 +219,23 @@ pub async fn derived_disagreements(url: &str) -> Vec<(&'static str, i64)> {
     }
     found
 }
+
+/// Every table of the schema at `url` with its columns (for the
+/// transfer's test that it copies them all).
+#[cfg(test)]
+pub async fn schema(url: &str) -> Vec<(String, Vec<String>)> {
+    let config = tokio_postgres::Config::from_str(url).unwrap();
+    super::migrate(&config).await.unwrap();
+    let (client, connection) = config.connect(NoTls).await.unwrap();
+    tokio::spawn(connection);
+    let rows = client
+        .query(
+            "SELECT table_name::TEXT, array_agg(column_name::TEXT ORDER BY ordinal_position)
+             FROM information_schema.columns WHERE table_schema = current_schema()
+             GROUP BY table_name ORDER BY table_name",
+            &[],
+        )
+        .await
+        .unwrap();
+    rows.iter().map(|r| (r.get(0), r.get(1))).collect()
+}

@@ -620,7 +620,9 @@ pub const POSTGRES_ONLY: &[&str] = &[
     // verified through `relations`, and compared with it by the
     // transfer's tests.
     "followers",
-    // Kept as `sessions`, `relations`, `group_members` and `followers` are
+    // Kept as `sessions` (by the copy's own statement, see
+    // `store/postgres/messages/last.rs`), `relations`, `group_members` and
+    // `followers` (store/postgres/bookkeeping.rs) are
     // written (migrations 0009, 0010 and 0012).
     "unread_versions",
     "follower_buckets",
@@ -629,8 +631,8 @@ pub const POSTGRES_ONLY: &[&str] = &[
 /// PostgreSQL columns of copied tables that are not copied, and why
 /// (`(table, column)`).
 pub const POSTGRES_ONLY_COLUMNS: &[(&str, &str)] = &[
-    // The message a session shows (migration 0007), written by its
-    // trigger as `sessions` is copied (after `messages`) from the copied
+    // The message a session shows (migration 0007), written by the copy's
+    // insert as `sessions` is copied (after `messages`) from the copied
     // messages: compared with what SQLite shows by migrate-data's tests.
     ("sessions", "last_msg"),
 ];

@@ -171,7 +171,7 @@ async fn every_postgres_table_and_column_is_filled_or_said_why_not() {
         })
         .collect();
     expected.sort();
-    let mut schema: Vec<(String, Vec<String>)> = crate::store::postgres::import::schema(&db.url())
+    let mut schema: Vec<(String, Vec<String>)> = crate::store::postgres::testing::schema(&db.url())
         .await
         .into_iter()
         .filter(|(name, _)| !tables::POSTGRES_ONLY.contains(&name.as_str()))

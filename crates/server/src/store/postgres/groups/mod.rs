@@ -7,9 +7,9 @@
 //! advisory locks of the users it names, see [`super::Lock`]), so a
 //! group's seqnos are gap-free and its membership stable while a decision
 //! runs, whichever nodes the writes come through; creating a group takes
-//! `Lock::Groups` (the next free id). A send is four round trips, as a
-//! one-to-one send: `BEGIN`, the locks and every fact, the plan's writes,
-//! `COMMIT`.
+//! `Lock::Groups` (the next free id). A send is four round trips: `BEGIN`,
+//! the locks and every fact, the plan's writes, `COMMIT` (a one-to-one
+//! send puts `BEGIN` and `COMMIT` in its flights, `super::pipeline`).
 //!
 //! A post moves every member's session without taking every member's lock
 //! (a group may have many thousands of members): its session time is
@@ -26,6 +26,7 @@ use deadpool_postgres::GenericClient;
 use tokio_postgres::Row;
 
 use super::bookkeeping::BUMP_UNREAD;
+use super::messages::last::{self, SHOWN};
 use super::{execute, lock, query, query_one, query_opt, Lock, Pipeline, Postgres};
 use crate::domain::group::{Group, GroupDraft, GroupFacts, GroupId, GroupStep};
 use crate::domain::message::group_send::{GroupSendDecision, GroupSendFacts};
@@ -195,28 +196,42 @@ fn post(
             Box::new(at_uids),
         ],
     );
+    // Every member's session shows the post (`last`), from the message
+    // this pipeline just inserted; those that count it unread move their
+    // owners' unread versions.
+    let shown = last::shown(&posted(id, draft, seqno, 0, now_us));
+    let members = format!(
+        "UPDATE sessions s SET last_seqno = $3, removed = FALSE,
+            unread_count = s.unread_count + $4, session_ts = {}, last_msg = {}
+         FROM group_members gm
+         WHERE gm.group_id = $1 AND s.owner = gm.mid AND s.session_type = 2
+           AND s.talker_id = $1 AND s.owner <> $2",
+        session_time("s.owner", "$5::BIGINT"),
+        last::shown_sql(6),
+    );
     p.push(
-        format!(
-            "UPDATE sessions s SET last_seqno = $3, removed = FALSE,
-                unread_count = s.unread_count + $4, session_ts = {}
-             FROM group_members gm
-             WHERE gm.group_id = $1 AND s.owner = gm.mid AND s.session_type = 2
-               AND s.talker_id = $1 AND s.owner <> $2",
-            session_time("s.owner", "$5::BIGINT")
-        ),
+        if draft.counts_unread {
+            last::bump_returned(&format!("{members} RETURNING s.owner"))
+        } else {
+            members
+        },
         vec![
             Box::new(group),
             Box::new(sender),
             Box::new(seqno_i64),
             Box::new(i64::from(draft.counts_unread)),
             Box::new(now_us),
+            Box::new(shown.clone()),
         ],
     );
     if Mid::new(draft.sender).is_some() {
+        // The sender reads up to their post: unread messages they had
+        // stop counting.
+        last::bump_if_unread(p, sender, 2, group);
         p.push(
             format!(
                 "UPDATE sessions SET last_seqno = $3, session_ts = {}, ack_seqno = $3,
-                    ack_ts = $4, unread_count = 0, at_seqno = 0, removed = FALSE
+                    ack_ts = $4, unread_count = 0, at_seqno = 0, removed = FALSE, last_msg = {SHOWN}
                  WHERE owner = $1 AND session_type = 2 AND talker_id = $2
                    AND EXISTS (SELECT 1 FROM group_members WHERE group_id = $2 AND mid = $1)",
                 session_time("$1", "$4::BIGINT")
@@ -226,6 +241,7 @@ fn post(
                 Box::new(group),
                 Box::new(seqno_i64),
                 Box::new(now_us),
+                Box::new(shown),
             ],
         );
     }
@@ -318,15 +334,19 @@ async fn apply(
                 if members.insert(*mid) {
                     p.push(BUMP_UNREAD, vec![Box::new(mid.as_i64())]);
                 }
+                // A member back with unread messages reads them all.
+                last::bump_if_unread(&mut p, mid.as_i64(), 2, group);
                 p.push(
                     format!(
                         "INSERT INTO sessions (owner, session_type, talker_id, conversation_id,
-                             last_seqno, session_ts, ack_seqno, ack_ts)
-                         VALUES ($1, 2, $2, $3, $4, {}, $4, $5)
+                             last_seqno, session_ts, ack_seqno, ack_ts, last_msg)
+                         VALUES ($1, 2, $2, $3, $4, {}, $4, $5,
+                                 CASE WHEN $4::BIGINT > 0 THEN sixin_last_message($3, $1, $4) END)
                          ON CONFLICT (owner, session_type, talker_id) DO UPDATE SET
                              last_seqno = excluded.last_seqno, session_ts = excluded.session_ts,
                              ack_seqno = excluded.ack_seqno, ack_ts = excluded.ack_ts,
-                             unread_count = 0, at_seqno = 0, removed = FALSE",
+                             unread_count = 0, at_seqno = 0, removed = FALSE,
+                             last_msg = excluded.last_msg",
                         session_time("$1", "$5::BIGINT")
                     ),
                     vec![

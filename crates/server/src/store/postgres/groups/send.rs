@@ -5,6 +5,7 @@
 use deadpool_postgres::GenericClient;
 use tokio_postgres::Row;
 
+use super::super::messages::last;
 use super::super::messages::send::{remember_retry, store_rate};
 use super::super::{execute, Lock, Param, Pipeline};
 use super::{group_at, key_at, lock_group_sql, open_group_conversation, post, posted};
@@ -181,16 +182,22 @@ async fn store(
     if let Some(target) = plan.recall {
         // Members who had not read it no longer count it.
         p.push(
-            "UPDATE sessions s SET unread_count = s.unread_count - 1
-             FROM messages t
-             WHERE t.conversation_id = $2 AND t.msg_key = $1 AND s.conversation_id = $2
-               AND s.owner <> t.sender_uid AND s.ack_seqno < t.seqno AND s.unread_count > 0",
+            last::bump_returned(
+                "UPDATE sessions s SET unread_count = s.unread_count - 1
+                 FROM messages t
+                 WHERE t.conversation_id = $2 AND t.msg_key = $1 AND s.conversation_id = $2
+                   AND s.owner <> t.sender_uid AND s.ack_seqno < t.seqno AND s.unread_count > 0
+                 RETURNING s.owner",
+            ),
             vec![Box::new(target.get() as i64), Box::new(conversation)],
         );
         p.push(
             "UPDATE messages SET msg_status = 1 WHERE conversation_id = $2 AND msg_key = $1",
             vec![Box::new(target.get() as i64), Box::new(conversation)],
         );
+        // The post below is the last message of its members' sessions;
+        // those of former members may still show the target.
+        last::message_changed(&mut p, conversation, target.get() as i64);
     }
     let at = post(
         &mut p,

@@ -7,6 +7,9 @@
 //! pushes (`super::pushes`) are conversations too.
 
 mod block;
+mod changes;
+pub(super) mod last;
+mod limits;
 pub(super) mod send;
 pub(super) mod sessions;
 
@@ -213,30 +216,33 @@ async fn withdraw(
     if message.msg_status == 2 || message.msg_type == msg_type::SYSTEM_RECALL {
         return Ok(Some(message));
     }
+    let mut p = Pipeline::default();
     if message.msg_status == 0 && message.msg_type != msg_type::RECALL {
-        execute(
-            c,
-            "UPDATE sessions SET unread_count = unread_count - 1,
-                 push_unread = GREATEST(push_unread - ($5::BIGINT = 1)::INT, 0),
-                 biz_unread = GREATEST(biz_unread - ($5::BIGINT = 2)::INT, 0)
-             WHERE conversation_id = $1 AND owner <> $2 AND ack_seqno < $3 AND unread_count > 0
-               AND ($4::BIGINT = 0 OR owner = $4::BIGINT)",
-            &[
-                &conversation,
-                &(message.sender_uid as i64),
-                &(message.seqno.get() as i64),
-                &visible_to,
-                &kind,
+        p.push(
+            last::bump_returned(
+                "UPDATE sessions SET unread_count = unread_count - 1,
+                     push_unread = GREATEST(push_unread - ($5::BIGINT = 1)::INT, 0),
+                     biz_unread = GREATEST(biz_unread - ($5::BIGINT = 2)::INT, 0)
+                 WHERE conversation_id = $1 AND owner <> $2 AND ack_seqno < $3 AND unread_count > 0
+                   AND ($4::BIGINT = 0 OR owner = $4::BIGINT)
+                 RETURNING owner",
+            ),
+            vec![
+                Box::new(conversation),
+                Box::new(message.sender_uid as i64),
+                Box::new(message.seqno.get() as i64),
+                Box::new(visible_to),
+                Box::new(kind),
             ],
-        )
-        .await?;
+        );
     }
-    execute(
-        c,
+    p.push(
         "UPDATE messages SET msg_status = 2 WHERE msg_key = $1",
-        &[&key],
-    )
-    .await?;
+        vec![Box::new(key)],
+    );
+    // Withdrawn messages are shown by no session.
+    last::message_changed(&mut p, conversation, key);
+    p.run(c).await?;
     let visible_to = Mid::new(visible_to as u64);
     if let Some(draft) = system_recall(&message, visible_to) {
         // Both users are locked: the conversation's seqnos are stable.
@@ -250,6 +256,7 @@ async fn withdraw(
         let seqno = Seqno(last as u64).next();
         let mut p = Pipeline::default();
         send::insert(&mut p, conversation, &draft, seqno, now_us);
+        let shown = last::shown(&send::stored_message(&draft, seqno, MsgKey(0), now_us));
         // Neither side's unread nor read position moves: a recall is
         // nobody's unread, and its sender did not send it.
         for (owner, talker) in [
@@ -257,7 +264,8 @@ async fn withdraw(
             (draft.receiver, draft.sender),
         ] {
             if visible_to.is_none_or(|v| v == owner) {
-                send::advance(&mut p, (owner, talker), seqno, now_us, false, false);
+                let side = send::Side::Other { unread: false };
+                send::advance(&mut p, (owner, talker), seqno, now_us, side, shown.clone());
             }
         }
         p.push(
@@ -276,11 +284,7 @@ impl MessageStore for Postgres {
         context: SendContext,
         decide: Decide<SendFacts, SendDecision>,
     ) -> Result<SendOutcome, StoreError> {
-        let mut client = self.client().await?;
-        let tx = client.transaction().await?;
-        let outcome = send::send(&tx, &context, decide).await?;
-        tx.commit().await?;
-        Ok(outcome)
+        send::send(self.client().await?, &context, decide).await
     }
 
     async fn sessions(
@@ -320,7 +324,7 @@ impl MessageStore for Postgres {
     ) -> Result<Option<Seqno>, StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        let read = sessions::read(&tx, owner, talker, now_us, decide).await?;
+        let read = changes::read(&tx, owner, talker, now_us, decide).await?;
         tx.commit().await?;
         Ok(read)
     }
@@ -333,7 +337,7 @@ impl MessageStore for Postgres {
     ) -> Result<(), StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        sessions::change(&tx, owner, talker, decide).await?;
+        changes::change(&tx, owner, talker, decide).await?;
         Ok(tx.commit().await?)
     }
 
@@ -344,7 +348,7 @@ impl MessageStore for Postgres {
     ) -> Result<(), StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        sessions::change_intercepted(&tx, owner, change).await?;
+        changes::change_intercepted(&tx, owner, change).await?;
         Ok(tx.commit().await?)
     }
 
@@ -355,7 +359,7 @@ impl MessageStore for Postgres {
     ) -> Result<Vec<(Talker, SessionState)>, StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
-        let changed = sessions::change_unread(&tx, owner, change).await?;
+        let changed = changes::change_unread(&tx, owner, change).await?;
         tx.commit().await?;
         Ok(changed)
     }

@@ -6,17 +6,16 @@
 //! on every node; the sequence is kept within a second of the clock, so
 //! their high bits are milliseconds as on SQLite.
 
-use deadpool_postgres::GenericClient;
 use tokio_postgres::Row;
 
-use super::super::{execute, Lock, Param, Pipeline};
+use super::super::{Flights, Lock, Param, Pipeline};
+use super::last::{self, Counted, SHOWN};
+pub(in crate::store::postgres) use super::limits::{remember_retry, store_rate};
 use super::{open_conversation, ordered, settings_from};
 use crate::domain::account::AccountState;
 use crate::domain::message::block::BlockWord;
 use crate::domain::message::rate::SendRate;
-use crate::domain::message::send::{
-    Draft, Fingerprint, MessagePlan, RecallTarget, SendDecision, SendFacts,
-};
+use crate::domain::message::send::{Draft, MessagePlan, RecallTarget, SendDecision, SendFacts};
 use crate::domain::message::{Message, Sent};
 use crate::domain::relation::Attribute;
 use crate::domain::{Mid, MsgKey, Seqno};
@@ -34,9 +33,7 @@ use crate::store::{Decide, StoreError};
 /// only: the fingerprint covers the receiver, so it can be in no other.
 const FACTS: &str = "SELECT
         c.id, c.max_seqno,
-        (SELECT sent_count FROM sessions WHERE owner = $1 AND session_type = 1 AND talker_id = $2),
-        (SELECT ack_seqno FROM sessions WHERE owner = $2 AND session_type = 1 AND talker_id = $1),
-        (SELECT sent_count FROM sessions WHERE owner = $2 AND session_type = 1 AND talker_id = $1),
+        ss.sent_count, rs.ack_seqno, rs.sent_count,
         (SELECT until FROM send_bans WHERE mid = $1 AND until > $3),
         (SELECT state FROM users WHERE mid = $2),
         EXISTS (SELECT 1 FROM uploads WHERE name = $4::TEXT),
@@ -49,9 +46,13 @@ const FACTS: &str = "SELECT
         e.msg_key, e.seqno,
         t.conversation_id, t.seqno, t.sender_uid, t.msg_status, t.msg_type, t.ts_us, t.visible_to,
         sr.window_start, sr.count, sr.strikes,
-        (SELECT is_trust FROM sessions WHERE owner = $2 AND session_type = 1 AND talker_id = $1)
+        rs.is_trust,
+        ss.unread_count, ss.push_unread, ss.biz_unread, ss.is_intercept,
+        rs.unread_count, rs.push_unread, rs.biz_unread, rs.is_intercept
      FROM (SELECT 1) one
      LEFT JOIN send_rates sr ON sr.mid = $1
+     LEFT JOIN sessions ss ON ss.owner = $1 AND ss.session_type = 1 AND ss.talker_id = $2
+     LEFT JOIN sessions rs ON rs.owner = $2 AND rs.session_type = 1 AND rs.talker_id = $1
      LEFT JOIN conversations c ON c.kind = 1 AND c.a = $8 AND c.b = $9
      LEFT JOIN LATERAL (
         SELECT r.msg_key, m.seqno FROM send_retries r
@@ -95,9 +96,27 @@ fn facts_params(ctx: &SendContext) -> Vec<Param> {
     ]
 }
 
-/// The facts of a send from the row of [`FACTS`], and the conversation if
-/// the two ever talked.
-fn read_facts(row: &Row, ctx: &SendContext) -> (SendFacts, Option<(i64, Seqno)>) {
+/// What the send's pipeline needs to know of the two users' sessions:
+/// whether each exists, and what its owner's unread totals count of it
+/// (to bump their versions only when that changes).
+#[derive(Debug, Clone, Copy, Default)]
+struct Sides {
+    sender: Option<Counted>,
+    receiver: Option<Counted>,
+}
+
+fn counted(row: &Row, at: usize) -> Option<Counted> {
+    Some(Counted {
+        unread: row.get::<_, Option<i64>>(at)?,
+        push: row.get(at + 1),
+        biz: row.get(at + 2),
+        intercept: row.get(at + 3),
+    })
+}
+
+/// The facts of a send from the row of [`FACTS`], the conversation if
+/// the two ever talked, and their sessions.
+fn read_facts(row: &Row, ctx: &SendContext) -> (SendFacts, Option<(i64, Seqno)>, Sides) {
     let (sender, receiver) = (ctx.sender, ctx.receiver);
     let conversation: Option<i64> = row.get(0);
     let found = conversation.map(|id| (id, seqno(row, 1)));
@@ -151,137 +170,109 @@ fn read_facts(row: &Row, ctx: &SendContext) -> (SendFacts, Option<(i64, Seqno)>)
             None => SendRate::default(),
         },
     };
-    (facts, found)
+    let sides = Sides {
+        sender: counted(row, 27),
+        receiver: counted(row, 31),
+    };
+    (facts, found, sides)
 }
 
 pub(super) async fn send(
-    c: &impl GenericClient,
+    client: deadpool_postgres::Client,
     ctx: &SendContext,
     decide: Decide<SendFacts, SendDecision>,
 ) -> Result<SendOutcome, StoreError> {
     // Both users: the sender's retries, stop and rate, each one's sessions
     // (their times are ordered per owner) and the conversation's seqnos.
-    // One round trip: the facts are read once the locks are granted.
+    // One round trip with `BEGIN`: the facts are read once the locks are
+    // granted.
     let mut pipeline = Pipeline::default();
     pipeline.lock(&[Lock::User(ctx.sender), Lock::User(ctx.receiver)]);
     let at = pipeline.push(FACTS, facts_params(ctx));
-    let rows = pipeline.run(c).await?;
+    let (tx, rows) = Flights::begin(client, pipeline).await?;
     let row = rows[at]
         .first()
         .ok_or_else(|| StoreError::backend("the facts of a send came back empty"))?;
-    let (facts, conversation) = read_facts(row, ctx);
-    match decide(&facts)? {
-        SendDecision::Retried(sent) => Ok(SendOutcome::Retried(sent)),
+    let (facts, conversation, sides) = read_facts(row, ctx);
+    // Every outcome ends the transaction with its writes, if any, in one
+    // round trip with `COMMIT`.
+    let mut last = Pipeline::default();
+    let outcome = match decide(&facts)? {
+        SendDecision::Retried(sent) => SendOutcome::Retried(sent),
         SendDecision::StopSender { until } => {
-            execute(
-                c,
+            last.push(
                 "INSERT INTO send_bans (mid, until) VALUES ($1, $2)
                  ON CONFLICT (mid) DO UPDATE SET until = excluded.until",
-                &[&ctx.sender.as_i64(), &until],
-            )
-            .await?;
-            Ok(SendOutcome::SenderStopped { until })
+                vec![Box::new(ctx.sender.as_i64()), Box::new(until)],
+            );
+            SendOutcome::SenderStopped { until }
         }
         SendDecision::Refuse { refusal, rate } => {
-            let mut pipeline = Pipeline::default();
-            store_rate(&mut pipeline, ctx.sender, &rate);
-            pipeline.run(c).await?;
-            Ok(SendOutcome::Refused(refusal))
+            store_rate(&mut last, ctx.sender, &rate);
+            SendOutcome::Refused(refusal)
         }
-        SendDecision::Store(plan) => store(c, ctx, conversation, &plan).await,
-    }
+        SendDecision::Store(plan) => {
+            return store(tx, ctx, conversation, sides, &plan).await;
+        }
+    };
+    tx.commit(last).await?;
+    Ok(outcome)
 }
 
-/// Remembers a send's retry fingerprint (forgetting `sender`'s ones older
-/// than the retry window, which starts at `since`, or now), pointing at the
-/// message the pipeline inserted at `seqno` of `conversation` before this.
-pub(in crate::store::postgres) fn remember_retry(
-    pipeline: &mut Pipeline,
-    sender: Mid,
-    fingerprint: Fingerprint,
-    since: Option<i64>,
-    now_us: i64,
-    conversation: i64,
-    seqno: Seqno,
-) {
-    let now_secs = now_us / 1_000_000;
-    let sender = sender.as_i64();
-    pipeline.push(
-        "DELETE FROM send_retries WHERE sender = $1 AND created_at < $2",
-        vec![Box::new(sender), Box::new(since.unwrap_or(now_secs))],
-    );
-    pipeline.push(
-        "INSERT INTO send_retries (sender, fingerprint, msg_key, created_at)
-         SELECT $1, $2, msg_key, $3 FROM messages WHERE conversation_id = $4 AND seqno = $5
-         ON CONFLICT (sender, fingerprint) DO UPDATE SET
-            msg_key = excluded.msg_key, created_at = excluded.created_at",
-        vec![
-            Box::new(sender),
-            Box::new(fingerprint.to_vec()),
-            Box::new(now_secs),
-            Box::new(conversation),
-            Box::new(seqno.get() as i64),
-        ],
-    );
-}
-
-/// Stores `mid`'s rate-limit state.
-pub(in crate::store::postgres) fn store_rate(pipeline: &mut Pipeline, mid: Mid, rate: &SendRate) {
-    pipeline.push(
-        "INSERT INTO send_rates (mid, window_start, count, strikes) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (mid) DO UPDATE SET window_start = excluded.window_start,
-            count = excluded.count, strikes = excluded.strikes",
-        vec![
-            Box::new(mid.as_i64()),
-            Box::new(rate.window_start),
-            Box::new(i64::from(rate.count)),
-            Box::new(rate.strikes.clone()),
-        ],
-    );
+/// How a session moves to a message: its owner's own (read up to it,
+/// `sent` counting it as one they sent) or the other side's (adding one
+/// unread message when `unread`).
+#[derive(Debug, Clone, Copy)]
+pub(in crate::store::postgres) enum Side {
+    Own { sent: bool },
+    Other { unread: bool },
 }
 
 /// Moves `owner`'s session to `seqno` as its newest message, at a time at
 /// least `now_us` and later than any of their sessions (so paging by time
-/// never skips a tie). The owner's own messages also move the read
-/// position; the other side's add to unread.
+/// never skips a tie), showing the message the pipeline inserted last,
+/// whose JSON without its key is `shown` (see [`last::shown`]).
 pub(in crate::store::postgres) fn advance(
     pipeline: &mut Pipeline,
     (owner, talker): (Mid, Mid),
     seqno: Seqno,
     now_us: i64,
-    own: bool,
-    unread: bool,
+    side: Side,
+    shown: String,
 ) {
     let (owner, talker, seqno) = (owner.as_i64(), talker.as_i64(), seqno.get() as i64);
-    if own {
-        pipeline.push(
-            "UPDATE sessions SET last_seqno = $3,
-                session_ts = GREATEST($4, (SELECT MAX(session_ts) + 1 FROM sessions WHERE owner = $1)),
-                ack_seqno = $3, ack_ts = $4, unread_count = 0, push_unread = 0, biz_unread = 0,
-                removed = FALSE
-             WHERE owner = $1 AND session_type = 1 AND talker_id = $2",
-            vec![
-                Box::new(owner),
-                Box::new(talker),
-                Box::new(seqno),
-                Box::new(now_us),
-            ],
-        );
-    } else {
-        pipeline.push(
-            "UPDATE sessions SET last_seqno = $3,
-                session_ts = GREATEST($4, (SELECT MAX(session_ts) + 1 FROM sessions WHERE owner = $1)),
-                removed = FALSE, unread_count = unread_count + $5
-             WHERE owner = $1 AND session_type = 1 AND talker_id = $2",
-            vec![
-                Box::new(owner),
-                Box::new(talker),
-                Box::new(seqno),
-                Box::new(now_us),
-                Box::new(i64::from(unread)),
-            ],
-        );
-    }
+    let (sql, count): (String, i64) = match side {
+        Side::Own { sent } => (
+            format!(
+                "UPDATE sessions SET last_seqno = $3,
+                    session_ts = GREATEST($4, (SELECT MAX(session_ts) + 1 FROM sessions WHERE owner = $1)),
+                    ack_seqno = $3, ack_ts = $4, unread_count = 0, push_unread = 0, biz_unread = 0,
+                    removed = FALSE, sent_count = sent_count + $6, last_msg = {SHOWN}
+                 WHERE owner = $1 AND session_type = 1 AND talker_id = $2"
+            ),
+            i64::from(sent),
+        ),
+        Side::Other { unread } => (
+            format!(
+                "UPDATE sessions SET last_seqno = $3,
+                    session_ts = GREATEST($4, (SELECT MAX(session_ts) + 1 FROM sessions WHERE owner = $1)),
+                    removed = FALSE, unread_count = unread_count + $6, last_msg = {SHOWN}
+                 WHERE owner = $1 AND session_type = 1 AND talker_id = $2"
+            ),
+            i64::from(unread),
+        ),
+    };
+    pipeline.push(
+        sql,
+        vec![
+            Box::new(owner),
+            Box::new(talker),
+            Box::new(seqno),
+            Box::new(now_us),
+            Box::new(shown),
+            Box::new(count),
+        ],
+    );
 }
 
 /// Inserts a message with a new key; its row holds the key.
@@ -317,35 +308,51 @@ pub(super) fn insert(
     )
 }
 
-/// Applies a plan in one round trip (see [`Pipeline`]).
+/// Applies a plan and commits, in one round trip (see [`Flights`]).
 async fn store(
-    c: &impl GenericClient,
+    tx: Flights,
     ctx: &SendContext,
     existing: Option<(i64, Seqno)>,
+    sides: Sides,
     plan: &MessagePlan,
 ) -> Result<SendOutcome, StoreError> {
     let (conversation, mut seqno) = match existing {
         Some(found) => found,
         None => (
-            open_conversation(c, ctx.sender, ctx.receiver).await?,
+            open_conversation(tx.client(), ctx.sender, ctx.receiver).await?,
             Seqno::ZERO,
         ),
     };
     let (sender, receiver) = (ctx.sender.as_i64(), ctx.receiver.as_i64());
     let mut p = Pipeline::default();
-    p.push(
-        "INSERT INTO sessions (owner, session_type, talker_id, conversation_id)
-         VALUES ($1, 1, $2, $3), ($2, 1, $1, $3) ON CONFLICT DO NOTHING",
-        vec![Box::new(sender), Box::new(receiver), Box::new(conversation)],
-    );
+    if sides.sender.is_none() || sides.receiver.is_none() {
+        // Made empty (`last_msg` NULL, nothing unread): nothing to bump.
+        p.push(
+            "INSERT INTO sessions (owner, session_type, talker_id, conversation_id)
+             VALUES ($1, 1, $2, $3), ($2, 1, $1, $3) ON CONFLICT DO NOTHING",
+            vec![Box::new(sender), Box::new(receiver), Box::new(conversation)],
+        );
+    }
+    // What each side's unread totals count, before and as the plan goes.
+    let before = [
+        (ctx.sender, sides.sender.unwrap_or_default()),
+        (ctx.receiver, sides.receiver.unwrap_or_default()),
+    ];
+    let mut after = before;
+    // (Nobody sends to themselves: the service refuses it.)
+    let side = |mid: Mid| usize::from(mid != ctx.sender);
     if plan.intercept {
         p.push(
             "UPDATE sessions SET is_intercept = TRUE
              WHERE owner = $1 AND session_type = 1 AND talker_id = $2",
             vec![Box::new(receiver), Box::new(sender)],
         );
+        after[1].1.intercept = true;
     }
     if let Some(recall) = plan.recall {
+        // No session shows the target afterwards (the recall is the last
+        // message of both, or the receiver never saw the target): nothing
+        // to read again (see `last`).
         p.push(
             "UPDATE messages SET msg_status = 1 WHERE conversation_id = $2 AND msg_key = $1",
             vec![Box::new(recall.target.get() as i64), Box::new(conversation)],
@@ -356,6 +363,7 @@ async fn store(
                  WHERE owner = $1 AND session_type = 1 AND talker_id = $2",
                 vec![Box::new(receiver), Box::new(sender)],
             );
+            after[1].1.unread = (after[1].1.unread - 1).max(0);
         }
     }
     let mut inserted = Vec::with_capacity(plan.drafts.len());
@@ -365,27 +373,43 @@ async fn store(
             seqno,
             insert(&mut p, conversation, draft, seqno, ctx.now_us),
         ));
+        let shown = last::shown(&stored_message(draft, seqno, MsgKey(0), ctx.now_us));
         let (from, to) = (draft.sender, draft.receiver);
         let both = draft.visible_to.is_none();
-        if both || draft.visible_to == Some(from) {
-            advance(&mut p, (from, to), seqno, ctx.now_us, true, false);
-        }
-        if both || draft.visible_to == Some(to) {
+        let own = both || draft.visible_to == Some(from);
+        if own {
+            let sent = draft.counts_as_sent;
             advance(
                 &mut p,
-                (to, from),
+                (from, to),
                 seqno,
                 ctx.now_us,
-                false,
-                draft.counts_unread,
+                Side::Own { sent },
+                shown.clone(),
             );
-        }
-        if draft.counts_as_sent {
+            let at = side(from);
+            after[at].1 = Counted {
+                intercept: after[at].1.intercept,
+                ..Counted::default()
+            };
+        } else if draft.counts_as_sent {
             p.push(
                 "UPDATE sessions SET sent_count = sent_count + 1
                  WHERE owner = $1 AND session_type = 1 AND talker_id = $2",
                 vec![Box::new(from.as_i64()), Box::new(to.as_i64())],
             );
+        }
+        if both || draft.visible_to == Some(to) {
+            let unread = draft.counts_unread;
+            advance(
+                &mut p,
+                (to, from),
+                seqno,
+                ctx.now_us,
+                Side::Other { unread },
+                shown,
+            );
+            after[side(to)].1.unread += i64::from(unread);
         }
     }
     p.push(
@@ -408,7 +432,14 @@ async fn store(
     if let Some(rate) = &plan.rate {
         store_rate(&mut p, ctx.sender, rate);
     }
-    let rows = p.run(c).await?;
+    let changed: Vec<i64> = before
+        .iter()
+        .zip(&after)
+        .filter(|((_, b), (_, a))| last::counted_change(*b, *a))
+        .map(|((mid, _), _)| mid.as_i64())
+        .collect();
+    last::bump(&mut p, &changed);
+    let rows = tx.commit(p).await?;
     let mut stored = Vec::with_capacity(inserted.len());
     for (draft, (seqno, at)) in plan.drafts.iter().zip(inserted) {
         let key: i64 = rows[at]
@@ -426,7 +457,12 @@ async fn store(
     })
 }
 
-fn stored_message(draft: &Draft, seqno: Seqno, msg_key: MsgKey, ts_us: i64) -> Message {
+pub(in crate::store::postgres) fn stored_message(
+    draft: &Draft,
+    seqno: Seqno,
+    msg_key: MsgKey,
+    ts_us: i64,
+) -> Message {
     Message {
         sender_uid: draft.sender.get(),
         receiver_type: 1,

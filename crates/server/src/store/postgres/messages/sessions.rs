@@ -4,22 +4,23 @@
 use deadpool_postgres::GenericClient;
 use tokio_postgres::Row;
 
-use super::super::accounts::{system_at, user_exists, SYSTEM_COLUMNS};
-use super::super::groups::{group_at, lock_group, GROUP_COLUMNS};
+use super::super::accounts::{system_at, SYSTEM_COLUMNS};
+use super::super::groups::{group_at, GROUP_COLUMNS};
 use super::super::relations::attribute_or_none;
-use super::super::{execute, int, lock, query, query_one, query_opt, Lock};
-use super::{ensure_session, message_at, open_conversation, MESSAGE_COLUMNS};
-use crate::domain::message::session::{at_after_read, SessionState, Talker};
+use super::super::{int, query, query_one, query_opt};
+use super::{message_at, MESSAGE_COLUMNS};
+use crate::domain::message::session::{SessionState, Talker};
 use crate::domain::message::Message;
 use crate::domain::system::SystemKind;
 use crate::domain::{Mid, Seqno};
 use crate::store::messages::{
-    HistoryQuery, ReadFacts, SessionFacts, SessionFilter, SessionOrder, SessionQuery,
-    SessionRecord, UnreadSession, UnreadVersion,
+    HistoryQuery, SessionFilter, SessionOrder, SessionQuery, SessionRecord, UnreadSession,
+    UnreadVersion,
 };
-use crate::store::{Decide, StoreError};
+use crate::store::StoreError;
 
-const STATE_COLUMNS: &str = "s.top_ts, s.is_dnd, s.push_setting, s.is_intercept, s.is_trust, \
+pub(super) const STATE_COLUMNS: &str =
+    "s.top_ts, s.is_dnd, s.push_setting, s.is_intercept, s.is_trust, \
      s.removed, s.ack_seqno, s.ack_ts, s.last_seqno, s.unread_count, s.at_seqno, \
      s.push_unread, s.biz_unread";
 
@@ -28,7 +29,7 @@ pub(in crate::store::postgres) fn key(talker: Talker) -> (i64, i64) {
     (talker.session_type(), talker.id() as i64)
 }
 
-fn seqno(row: &Row, at: usize) -> Seqno {
+pub(super) fn seqno(row: &Row, at: usize) -> Seqno {
     Seqno(row.get::<_, i64>(at).max(0) as u64)
 }
 
@@ -37,7 +38,7 @@ fn non_negative(row: &Row, at: usize) -> u64 {
 }
 
 /// Reads the 13 state columns starting at `at`.
-fn state_at(row: &Row, at: usize) -> SessionState {
+pub(super) fn state_at(row: &Row, at: usize) -> SessionState {
     SessionState {
         top_ts: row.get(at),
         is_dnd: row.get(at + 1),
@@ -57,9 +58,10 @@ fn state_at(row: &Row, at: usize) -> SessionState {
 
 /// A group session is listed while its owner is a member of the group
 /// and the group is not dissolved (needs the joins of [`session_sql`]).
-const LIVE_GROUP: &str = "(s.session_type = 2 AND gm.mid IS NOT NULL AND NOT g.dissolved)";
+pub(super) const LIVE_GROUP: &str =
+    "(s.session_type = 2 AND gm.mid IS NOT NULL AND NOT g.dissolved)";
 /// A user session that is not intercepted.
-const USER: &str = "(s.session_type = 1 AND NOT s.is_intercept)";
+pub(super) const USER: &str = "(s.session_type = 1 AND NOT s.is_intercept)";
 
 /// The joins that say who a session's talker is: the owner's relation to a
 /// user, a system account, a group and the owner's membership.
@@ -231,219 +233,6 @@ pub(super) async fn state(
     )
     .await?
     .map(|r| state_at(&r, 0)))
-}
-
-/// Writes the settings of a session (its messages are not touched).
-async fn write_state(
-    c: &impl GenericClient,
-    owner: Mid,
-    talker: Talker,
-    s: &SessionState,
-) -> Result<(), StoreError> {
-    let (session_type, talker_id) = key(talker);
-    execute(
-        c,
-        "UPDATE sessions SET top_ts = $4, is_dnd = $5, push_setting = $6, is_intercept = $7,
-            is_trust = $8, removed = $9, ack_seqno = $10, ack_ts = $11, unread_count = $12,
-            at_seqno = $13, push_unread = $14, biz_unread = $15
-         WHERE owner = $1 AND session_type = $2 AND talker_id = $3",
-        &[
-            &owner.as_i64(),
-            &session_type,
-            &talker_id,
-            &s.top_ts,
-            &s.is_dnd,
-            &s.push_setting,
-            &s.is_intercept,
-            &s.is_trust,
-            &s.removed,
-            &int(s.ack_seqno.get()),
-            &s.ack_ts,
-            &int(s.unread_count),
-            &int(s.at_seqno.get()),
-            &int(s.push_unread),
-            &int(s.biz_unread),
-        ],
-    )
-    .await?;
-    Ok(())
-}
-
-pub(super) async fn change(
-    c: &impl GenericClient,
-    owner: Mid,
-    talker: Talker,
-    decide: Decide<SessionFacts, SessionState>,
-) -> Result<(), StoreError> {
-    let talker_exists = match talker {
-        Talker::User(mid) => {
-            // Both users, as a send does: it may create the conversation.
-            lock(c, &[Lock::User(owner), Lock::User(mid)]).await?;
-            user_exists(c, mid).await?
-        }
-        Talker::Group(id) => {
-            // The owner's sessions, then the group's membership (shared:
-            // members change their sessions side by side).
-            lock(c, &[Lock::User(owner)]).await?;
-            lock_group(c, id, false).await?;
-            query_opt(
-                c,
-                "SELECT 1 FROM group_members gm JOIN fan_groups g ON g.id = gm.group_id
-                 WHERE gm.group_id = $1 AND gm.mid = $2 AND NOT g.dissolved",
-                &[&id.as_i64(), &owner.as_i64()],
-            )
-            .await?
-            .is_some()
-        }
-    };
-    let existing = state(c, owner, talker, true).await?;
-    let facts = SessionFacts {
-        talker_exists,
-        state: existing.unwrap_or_default(),
-    };
-    let next = decide(&facts)?;
-    match talker {
-        Talker::User(mid) => {
-            let conversation = open_conversation(c, owner, mid).await?;
-            ensure_session(c, owner, mid, conversation).await?;
-        }
-        // A group session exists from when its owner joined.
-        Talker::Group(_) if existing.is_none() => return Ok(()),
-        Talker::Group(_) => {}
-    }
-    write_state(c, owner, talker, &next).await
-}
-
-pub(super) async fn change_intercepted(
-    c: &impl GenericClient,
-    owner: Mid,
-    change: Box<dyn Fn(SessionState) -> SessionState + Send>,
-) -> Result<(), StoreError> {
-    lock(c, &[Lock::User(owner)]).await?;
-    let sessions: Vec<(Mid, SessionState)> = query(
-        c,
-        &format!(
-            "SELECT s.talker_id, {STATE_COLUMNS} FROM sessions s
-             WHERE s.owner = $1 AND s.session_type = 1 AND s.is_intercept
-             FOR UPDATE"
-        ),
-        &[&owner.as_i64()],
-    )
-    .await?
-    .iter()
-    .map(|r| (Mid::from_i64(r.get(0)), state_at(r, 1)))
-    .collect();
-    for (talker, state) in sessions {
-        let next = change(state);
-        if next != state {
-            write_state(c, owner, Talker::User(talker), &next).await?;
-        }
-    }
-    Ok(())
-}
-
-/// Applies `change` to `owner`'s listed sessions with unread messages
-/// (their rows locked, after the owner's lock, as `read` locks one);
-/// those it changed.
-pub(super) async fn change_unread(
-    c: &impl GenericClient,
-    owner: Mid,
-    change: Box<dyn Fn(SessionState) -> SessionState + Send>,
-) -> Result<Vec<(Talker, SessionState)>, StoreError> {
-    lock(c, &[Lock::User(owner)]).await?;
-    let sessions: Vec<(Option<Talker>, SessionState)> = query(
-        c,
-        &format!(
-            "SELECT s.talker_id, s.session_type, {STATE_COLUMNS} FROM sessions s
-             LEFT JOIN fan_groups g ON s.session_type = 2 AND g.id = s.talker_id
-             LEFT JOIN group_members gm
-               ON s.session_type = 2 AND gm.group_id = s.talker_id AND gm.mid = s.owner
-             WHERE s.owner = $1 AND s.unread_count > 0 AND NOT s.removed
-               AND ({USER} OR {LIVE_GROUP})
-             ORDER BY s.session_type, s.talker_id
-             FOR UPDATE OF s"
-        ),
-        &[&owner.as_i64()],
-    )
-    .await?
-    .iter()
-    .map(|r| {
-        let talker = Talker::parse(r.get::<_, i64>(0) as u64, r.get(1));
-        (talker, state_at(r, 2))
-    })
-    .collect();
-    let mut changed = Vec::new();
-    for (talker, state) in sessions {
-        let Some(talker) = talker else { continue };
-        let next = change(state);
-        if next != state {
-            write_state(c, owner, talker, &next).await?;
-            changed.push((talker, next));
-        }
-    }
-    Ok(changed)
-}
-
-pub(super) async fn read(
-    c: &impl GenericClient,
-    owner: Mid,
-    talker: Talker,
-    now_us: i64,
-    decide: Decide<ReadFacts, Option<Seqno>>,
-) -> Result<Option<Seqno>, StoreError> {
-    let (session_type, talker_id) = key(talker);
-    // The session's row lock orders this with the sends (and posts) that
-    // move it.
-    let found = query_opt(
-        c,
-        "SELECT ack_seqno, last_seqno, at_seqno FROM sessions
-         WHERE owner = $1 AND session_type = $2 AND talker_id = $3 FOR UPDATE",
-        &[&owner.as_i64(), &session_type, &talker_id],
-    )
-    .await?;
-    let Some(row) = found else {
-        return Ok(None);
-    };
-    let facts = ReadFacts {
-        ack: seqno(&row, 0),
-        last: seqno(&row, 1),
-    };
-    let at = seqno(&row, 2);
-    let Some(target) = decide(&facts)? else {
-        return Ok(None);
-    };
-    // Unread: the messages after the new position that count for the
-    // owner: the talker's (in a group, anyone else's) that the owner sees,
-    // not recalled and not recalls (5, or 8: a system recall); of them,
-    // the pushes and notifications.
-    let from = match talker {
-        Talker::User(_) => "m.sender_uid = $2",
-        Talker::Group(_) => "m.sender_uid <> $1",
-    };
-    execute(
-        c,
-        &format!(
-            "UPDATE sessions s SET ack_seqno = $4, ack_ts = $5, at_seqno = $6,
-                (unread_count, push_unread, biz_unread) = (
-                    SELECT COUNT(*), COUNT(*) FILTER (WHERE m.unread_kind = 1),
-                           COUNT(*) FILTER (WHERE m.unread_kind = 2)
-                    FROM messages m
-                    WHERE m.conversation_id = s.conversation_id AND m.seqno > $4 AND {from}
-                      AND m.msg_status = 0 AND m.msg_type NOT IN (5, 8)
-                      AND (m.visible_to = 0 OR m.visible_to = $1))
-             WHERE s.owner = $1 AND s.session_type = $3 AND s.talker_id = $2"
-        ),
-        &[
-            &owner.as_i64(),
-            &talker_id,
-            &session_type,
-            &int(target.get()),
-            &now_us,
-            &int(at_after_read(at, target).get()),
-        ],
-    )
-    .await?;
-    Ok(Some(target))
 }
 
 /// The version of `owner`'s unread sessions (migration 0009).
