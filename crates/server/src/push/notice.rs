@@ -73,8 +73,8 @@ pub fn notices(event: &Event, members: &[Mid]) -> Vec<(Mid, Notice)> {
         },
         // Told by the recall message itself, which has its own visibility.
         Event::MessageRecalled { .. } => Vec::new(),
-        // A withdrawal by the system names no one; clients see it when they
-        // next fetch the history.
+        // A withdrawal by the system names no one; in a user session its
+        // system recall, published as a message stored, tells both sides.
         Event::MessageWithdrawn { .. } => Vec::new(),
         Event::SessionRead {
             owner,

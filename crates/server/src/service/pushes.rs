@@ -22,6 +22,7 @@ use crate::domain::message::{schema, Message};
 use crate::domain::{Mid, MsgKey, Refusal};
 use crate::error::Error;
 use crate::events::{Event, EventBus};
+use crate::store::messages::Withdrawal;
 use crate::store::pushes::{NewPush, PushJob};
 use crate::store::{Store, StoreError};
 
@@ -195,8 +196,9 @@ impl PushService {
     /// Recalls a message for the system (`msg_status` 2, hidden from both
     /// sides), leaving a system recall (`sys_cancel`) in its place in a
     /// user session; -404 for no such message, -400 for a system recall.
+    /// The system recall reaches both sides' clients as a new message.
     pub async fn withdraw(&self, msg_key: MsgKey) -> Result<Message, Error> {
-        let message = self
+        let Withdrawal { message, recall } = self
             .store
             .withdraw(msg_key, self.clock.now_us())
             .await?
@@ -209,6 +211,14 @@ impl PushService {
         if message.msg_status != 2 {
             self.events
                 .publish(Event::MessageWithdrawn { msg_key })
+                .await;
+        }
+        if let Some((recall, visible_to)) = recall {
+            self.events
+                .publish(Event::MessageStored {
+                    message: recall,
+                    visible_to,
+                })
                 .await;
         }
         Ok(message)

@@ -129,6 +129,17 @@ pub struct HistoryQuery {
     pub oldest_first: bool,
 }
 
+/// What [`MessageStore::withdraw`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdrawal {
+    /// The message as it was before.
+    pub message: Message,
+    /// The system recall stored in its place, and who alone sees it
+    /// (`None`: both sides); none in a fan group, or when nothing was
+    /// withdrawn now.
+    pub recall: Option<(Message, Option<Mid>)>,
+}
+
 /// A session with unread messages, for the unread totals (group sessions
 /// only while the owner is a member of the group and it is not dissolved).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -285,10 +296,14 @@ pub trait MessageStore: Send + Sync {
     /// recall `domain::message::recall::system_recall` makes of it is
     /// stored at `now_us` as the conversation's newest message, moving the
     /// sessions of those who see it (`last_seqno`, `session_ts`; neither
-    /// unread nor read position). Returns the message as it was, or
-    /// `None` for no such key; a message already recalled by the system,
-    /// or a system recall, is left as it is.
-    async fn withdraw(&self, msg_key: MsgKey, now_us: i64) -> Result<Option<Message>, StoreError>;
+    /// unread nor read position). Returns the message as it was with that
+    /// system recall, or `None` for no such key; a message already
+    /// recalled by the system, or a system recall, is left as it is.
+    async fn withdraw(
+        &self,
+        msg_key: MsgKey,
+        now_us: i64,
+    ) -> Result<Option<Withdrawal>, StoreError>;
 
     /// A user's message preferences.
     async fn message_settings(&self, mid: Mid) -> Result<MessageSettings, StoreError>;

@@ -184,7 +184,10 @@ pub fn reply_to_message(
     text: Option<&str>,
     replied_since_own: bool,
 ) -> Option<(String, i64)> {
-    if matches!(kind, msg_type::RECALL | msg_type::SYSTEM_TIP) {
+    if matches!(
+        kind,
+        msg_type::RECALL | msg_type::SYSTEM_RECALL | msg_type::SYSTEM_TIP
+    ) {
         return None;
     }
     if let (true, Some(text)) = (settings.get("keys_reply") == 1, text) {
@@ -391,6 +394,9 @@ mod tests {
         );
         assert_eq!(reply(None, false), Some(("稍后回复".into(), 9)), "an image");
         assert_eq!(reply_to_message(&all, &replies, 5, Some("1"), false), None);
+        // Nor the system's recall of a withdrawn message, nor its tips.
+        assert_eq!(reply_to_message(&all, &replies, 8, None, false), None);
+        assert_eq!(reply_to_message(&all, &replies, 18, None, false), None);
         let keys_only = on(&["keys_reply"]);
         assert_eq!(
             reply_to_message(&keys_only, &replies, 1, Some("在吗"), false),

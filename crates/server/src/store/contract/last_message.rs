@@ -149,11 +149,12 @@ pub(crate) async fn a_group_sessions_last_message_follows_posts_and_withdrawals(
     }
     // Withdrawn: every member's session shows what it showed before (no
     // system recall in a fan group).
-    store
+    let withdrawn = store
         .withdraw(posted[0].msg_key, us(T0 + 3))
         .await
         .unwrap()
         .expect("withdrawn");
+    assert_eq!(withdrawn.recall, None, "no system recall in a fan group");
     for member in [a, b, c] {
         let shown = shown_in_group(&store, member, id).await;
         assert_eq!(shown.map(|m| m.seqno), Some(before.seqno));

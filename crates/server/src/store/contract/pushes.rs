@@ -266,7 +266,7 @@ pub(crate) async fn a_withdrawn_message_is_hidden_and_counted_no_more(store: Arc
         .unwrap()
         .expect("the message");
     assert_eq!(
-        (withdrawn.msg_key, withdrawn.msg_status),
+        (withdrawn.message.msg_key, withdrawn.message.msg_status),
         (key, 0),
         "as it was"
     );
@@ -306,6 +306,8 @@ pub(crate) async fn a_withdrawn_message_is_hidden_and_counted_no_more(store: Arc
         assert_eq!(record.last_msg.as_ref(), Some(newest), "shown last");
         assert_eq!(record.state.last_seqno, newest.seqno);
         recall_key = Some(newest.msg_key);
+        // The withdrawal says what it stored, as stored.
+        assert_eq!(withdrawn.recall, Some((newest.clone(), None)));
     }
     // Nobody's unread, and alice did not read anything by it.
     let after = store.session_state(a, Talker::User(b)).await.unwrap();
@@ -330,12 +332,12 @@ pub(crate) async fn a_withdrawn_message_is_hidden_and_counted_no_more(store: Arc
         .await
         .unwrap()
         .expect("still there");
-    assert_eq!(again.msg_status, 2);
+    assert_eq!((again.message.msg_status, again.recall), (2, None));
     let recall_key = recall_key.unwrap();
     let recall = store.withdraw(recall_key, us(T0 + 7)).await.unwrap();
     assert_eq!(
-        recall.map(|m| (m.msg_type, m.msg_status)),
-        Some((msg_type::SYSTEM_RECALL, 0)),
+        recall.map(|w| (w.message.msg_type, w.message.msg_status, w.recall)),
+        Some((msg_type::SYSTEM_RECALL, 0, None)),
         "a system recall is left as it is"
     );
     assert_eq!(history(&store, b, a).await.len(), 2, "nothing more stored");

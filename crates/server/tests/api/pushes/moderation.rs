@@ -1,13 +1,17 @@
 //! Withdrawing a message (`msg_status` 2): gone from both sides' history,
 //! no longer unread, and in its place the documents' system recall (type
 //! 8, received as type 5 with `sys_cancel` true, its content the
-//! withdrawn `msg_key`), the newest message of the user session.
+//! withdrawn `msg_key`), the newest message of the user session, pushed
+//! at once to both sides' connected clients.
 
 use serde_json::Value;
 use sixin_client::EnvelopeExt;
 
+use sixin_api::push::ServerFrame;
+
 use super::{message, pushed};
 use crate::helpers::{acquainted, cookie_of, history_with, spawn_app, TestApp};
+use crate::push::{connect, next, quiet};
 
 /// The raw messages `client` sees with `talker`, newest first.
 async fn raw_history(app: &TestApp, client: &sixin_client::Client, talker: u64) -> Vec<Value> {
@@ -199,4 +203,49 @@ async fn a_withdrawn_group_message_leaves_no_system_recall() {
         assert!(history.iter().all(|m| m.msg_type != 5));
     }
     assert_eq!(seen(&bob).await.len(), before - 1);
+}
+
+/// The message a push frame carries, checked to be of the session with
+/// `talker`, as JSON.
+fn pushed_message(frame: &ServerFrame, talker: u64) -> Value {
+    match frame {
+        ServerFrame::Message {
+            talker_id,
+            session_type,
+            message,
+            ..
+        } => {
+            assert_eq!((*talker_id, *session_type), (talker, 1), "{frame:?}");
+            serde_json::to_value(message).unwrap()
+        }
+        other => panic!("expected a message, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn both_sides_connected_hear_the_system_recall_at_once() {
+    let app = spawn_app().await;
+    let (a, alice, b, bob) = acquainted(&app).await;
+    let (mut to_alice, _) = connect(&alice).await;
+    let (mut to_bob, _) = connect(&bob).await;
+    let bad = alice
+        .send_text(b, "违规内容")
+        .await
+        .unwrap()
+        .into_data()
+        .unwrap()
+        .msg_key;
+    pushed_message(&next(&mut to_alice).await, b);
+    pushed_message(&next(&mut to_bob).await, a);
+
+    assert_eq!(app.admin.withdraw(bad).await.unwrap().code, 0);
+    // Each side hears the system recall as its history now shows it,
+    // without fetching.
+    for (events, client, me, talker) in [(&mut to_bob, &bob, b, a), (&mut to_alice, &alice, a, b)] {
+        let pushed = pushed_message(&next(events).await, talker);
+        assert_system_recall(&pushed, bad, a, b);
+        let history = raw_history(&app, client, talker).await;
+        assert_eq!(pushed, history[0], "as {me}'s history shows it");
+        quiet(events).await;
+    }
 }

@@ -29,7 +29,7 @@ use crate::domain::message::Message;
 use crate::domain::{Mid, MsgKey, Seqno};
 use crate::store::messages::{
     HistoryQuery, MessageStore, ReadFacts, SendContext, SendOutcome, SessionFacts, SessionQuery,
-    SessionRecord, UnreadRead, UnreadSession, UnreadVersion,
+    SessionRecord, UnreadRead, UnreadSession, UnreadVersion, Withdrawal,
 };
 use crate::store::{Decide, StoreError};
 
@@ -175,7 +175,7 @@ async fn withdraw(
     c: &impl GenericClient,
     key: MsgKey,
     now_us: i64,
-) -> Result<Option<Message>, StoreError> {
+) -> Result<Option<Withdrawal>, StoreError> {
     let key = key.get() as i64;
     // Where the message is, to lock what its sends lock: the group's row,
     // or both users (a message never moves).
@@ -214,7 +214,10 @@ async fn withdraw(
     let (conversation, visible_to, kind): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
     let message = message_at(&row, 3);
     if message.msg_status == 2 || message.msg_type == msg_type::SYSTEM_RECALL {
-        return Ok(Some(message));
+        return Ok(Some(Withdrawal {
+            message,
+            recall: None,
+        }));
     }
     let mut p = Pipeline::default();
     if message.msg_status == 0 && message.msg_type != msg_type::RECALL {
@@ -244,6 +247,7 @@ async fn withdraw(
     last::message_changed(&mut p, conversation, key);
     p.run(c).await?;
     let visible_to = Mid::new(visible_to as u64);
+    let mut stored = None;
     if let Some(draft) = system_recall(&message, visible_to) {
         // Both users are locked: the conversation's seqnos are stable.
         let last: i64 = query_one(
@@ -255,7 +259,7 @@ async fn withdraw(
         .get(0);
         let seqno = Seqno(last as u64).next();
         let mut p = Pipeline::default();
-        send::insert(&mut p, conversation, &draft, seqno, now_us);
+        let inserted = send::insert(&mut p, conversation, &draft, seqno, now_us);
         let shown = last::shown(&send::stored_message(&draft, seqno, MsgKey(0), now_us));
         // Neither side's unread nor read position moves: a recall is
         // nobody's unread, and its sender did not send it.
@@ -272,9 +276,18 @@ async fn withdraw(
             "UPDATE conversations SET max_seqno = $2 WHERE id = $1",
             vec![Box::new(conversation), Box::new(seqno.get() as i64)],
         );
-        p.run(c).await?;
+        let rows = p.run(c).await?;
+        let key: i64 = rows[inserted]
+            .first()
+            .ok_or_else(|| StoreError::backend("an inserted system recall returned no key"))?
+            .get(0);
+        let recall = send::stored_message(&draft, seqno, MsgKey(key as u64), now_us);
+        stored = Some((recall, visible_to));
     }
-    Ok(Some(message))
+    Ok(Some(Withdrawal {
+        message,
+        recall: stored,
+    }))
 }
 
 #[async_trait]
@@ -401,7 +414,11 @@ impl MessageStore for Postgres {
         })
     }
 
-    async fn withdraw(&self, msg_key: MsgKey, now_us: i64) -> Result<Option<Message>, StoreError> {
+    async fn withdraw(
+        &self,
+        msg_key: MsgKey,
+        now_us: i64,
+    ) -> Result<Option<Withdrawal>, StoreError> {
         let mut client = self.client().await?;
         let tx = client.transaction().await?;
         let withdrawn = withdraw(&tx, msg_key, now_us).await?;

@@ -29,7 +29,7 @@ use crate::domain::message::Message;
 use crate::domain::{Mid, MsgKey, Seqno};
 use crate::store::messages::{
     HistoryQuery, MessageStore, ReadFacts, SendContext, SendOutcome, SessionFacts, SessionQuery,
-    SessionRecord, UnreadRead, UnreadSession, UnreadVersion,
+    SessionRecord, UnreadRead, UnreadSession, UnreadVersion, Withdrawal,
 };
 use crate::store::{Decide, StoreError};
 
@@ -177,7 +177,7 @@ fn withdraw(
     keys: &KeyGen,
     key: MsgKey,
     now_us: i64,
-) -> rusqlite::Result<Option<Message>> {
+) -> rusqlite::Result<Option<Withdrawal>> {
     let found = conn
         .prepare_cached(&format!(
             "SELECT m.conversation_id, m.visible_to, m.unread_kind, {MESSAGE_COLUMNS}
@@ -196,7 +196,10 @@ fn withdraw(
         return Ok(None);
     };
     if message.msg_status == 2 || message.msg_type == msg_type::SYSTEM_RECALL {
-        return Ok(Some(message));
+        return Ok(Some(Withdrawal {
+            message,
+            recall: None,
+        }));
     }
     if message.msg_status == 0 && message.msg_type != msg_type::RECALL {
         conn.prepare_cached(
@@ -217,6 +220,7 @@ fn withdraw(
     conn.prepare_cached("UPDATE messages SET msg_status = 2 WHERE msg_key = ?1")?
         .execute([key.get() as i64])?;
     let visible_to = Mid::new(visible_to as u64);
+    let mut stored = None;
     if let Some(draft) = system_recall(&message, visible_to) {
         let last: i64 = conn
             .prepare_cached("SELECT max_seqno FROM conversations WHERE id = ?1")?
@@ -234,8 +238,12 @@ fn withdraw(
                 send::advance(conn, owner, talker, seqno, now_us, false, false)?;
             }
         }
+        stored = Some((recall, visible_to));
     }
-    Ok(Some(message))
+    Ok(Some(Withdrawal {
+        message,
+        recall: stored,
+    }))
 }
 
 #[async_trait]
@@ -344,7 +352,11 @@ impl MessageStore for Sqlite {
         .await
     }
 
-    async fn withdraw(&self, msg_key: MsgKey, now_us: i64) -> Result<Option<Message>, StoreError> {
+    async fn withdraw(
+        &self,
+        msg_key: MsgKey,
+        now_us: i64,
+    ) -> Result<Option<Withdrawal>, StoreError> {
         let keys = self.msg_keys.clone();
         self.write(move |conn| Ok(withdraw(conn, &keys, msg_key, now_us)?))
             .await
