@@ -21,8 +21,9 @@ use deadpool_postgres::GenericClient;
 
 use super::messages::last;
 use super::{bookkeeping, migrate, Param, LOCK_SPACE};
+use crate::store::transfer::counters::Sequence;
 use crate::store::transfer::rows::{decode_key, encode_key, Row, Value};
-use crate::store::transfer::tables::{Existing, Kind, Sequence, Table, TABLES};
+use crate::store::transfer::tables::{Existing, Kind, Table, TABLES};
 use crate::store::StoreError;
 
 /// How many times (100 ms apart) a run tries the lock before refusing.

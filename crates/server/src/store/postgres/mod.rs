@@ -134,6 +134,11 @@ const MIGRATIONS: &[Migration] = &[
         13,
         include_str!("../../../migrations/postgres/0013_explicit_session_bookkeeping.sql"),
     ),
+    // Session lists read in their order (time, then talker).
+    Migration::new(
+        14,
+        include_str!("../../../migrations/postgres/0014_session_lists_in_order.sql"),
+    ),
 ];
 
 /// The first key of every advisory lock sixin takes ("six" in ASCII).

@@ -10,8 +10,9 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags};
 
 use super::MIGRATIONS;
+use crate::store::transfer::counters::Issued;
 use crate::store::transfer::rows::{Row, Value};
-use crate::store::transfer::tables::{Column, Issued, Kind, Table};
+use crate::store::transfer::tables::{Column, Kind, Table};
 use crate::store::StoreError;
 
 /// The source database, held in one read transaction.

@@ -85,4 +85,9 @@ pub(super) const MIGRATIONS: &[Migration] = &[
         19,
         include_str!("../../../migrations/sqlite/0019_message_search_per_commit.sql"),
     ),
+    // Session lists read in their order (time, then talker).
+    Migration::new(
+        20,
+        include_str!("../../../migrations/sqlite/0020_session_lists_in_order.sql"),
+    ),
 ];
