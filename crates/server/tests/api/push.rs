@@ -42,7 +42,7 @@ pub(crate) async fn connect(client: &Client) -> (Events, String) {
 
 /// The message of a `message` frame, checked to be from the session with
 /// `talker`, as JSON.
-fn message_from(frame: &ServerFrame, talker: u64) -> Value {
+pub(crate) fn message_from(frame: &ServerFrame, talker: u64) -> Value {
     match frame {
         ServerFrame::Message {
             talker_id,

@@ -7,11 +7,9 @@
 use serde_json::Value;
 use sixin_client::EnvelopeExt;
 
-use sixin_api::push::ServerFrame;
-
 use super::{message, pushed};
 use crate::helpers::{acquainted, cookie_of, history_with, spawn_app, TestApp};
-use crate::push::{connect, next, quiet};
+use crate::push::{connect, message_from, next, quiet};
 
 /// The raw messages `client` sees with `talker`, newest first.
 async fn raw_history(app: &TestApp, client: &sixin_client::Client, talker: u64) -> Vec<Value> {
@@ -205,23 +203,6 @@ async fn a_withdrawn_group_message_leaves_no_system_recall() {
     assert_eq!(seen(&bob).await.len(), before - 1);
 }
 
-/// The message a push frame carries, checked to be of the session with
-/// `talker`, as JSON.
-fn pushed_message(frame: &ServerFrame, talker: u64) -> Value {
-    match frame {
-        ServerFrame::Message {
-            talker_id,
-            session_type,
-            message,
-            ..
-        } => {
-            assert_eq!((*talker_id, *session_type), (talker, 1), "{frame:?}");
-            serde_json::to_value(message).unwrap()
-        }
-        other => panic!("expected a message, got {other:?}"),
-    }
-}
-
 #[tokio::test]
 async fn both_sides_connected_hear_the_system_recall_at_once() {
     let app = spawn_app().await;
@@ -235,14 +216,14 @@ async fn both_sides_connected_hear_the_system_recall_at_once() {
         .into_data()
         .unwrap()
         .msg_key;
-    pushed_message(&next(&mut to_alice).await, b);
-    pushed_message(&next(&mut to_bob).await, a);
+    message_from(&next(&mut to_alice).await, b);
+    message_from(&next(&mut to_bob).await, a);
 
     assert_eq!(app.admin.withdraw(bad).await.unwrap().code, 0);
     // Each side hears the system recall as its history now shows it,
     // without fetching.
     for (events, client, me, talker) in [(&mut to_bob, &bob, b, a), (&mut to_alice, &alice, a, b)] {
-        let pushed = pushed_message(&next(events).await, talker);
+        let pushed = message_from(&next(events).await, talker);
         assert_system_recall(&pushed, bad, a, b);
         let history = raw_history(&app, client, talker).await;
         assert_eq!(pushed, history[0], "as {me}'s history shows it");
